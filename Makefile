@@ -1,0 +1,41 @@
+# The two commands a newcomer needs: `make run` and `make test`. Both install what they need first.
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+
+.PHONY: install run test lint typecheck migrations-check pytest clean services-stop
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+run: install
+	$(VENV)/bin/coach run
+
+test: install lint typecheck migrations-check pytest
+
+lint: install
+	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
+
+typecheck: install
+	$(PY) -m mypy coach workers
+
+# The schema is only made by migrations: upgrade a fresh database to head and check for drift.
+migrations-check: install
+	DATABASE_URL="$$($(PY) -m tests.servers coach_check)" && export DATABASE_URL && \
+		$(VENV)/bin/alembic upgrade head && $(VENV)/bin/alembic check
+
+pytest: install
+	$(PY) -m pytest
+
+services-stop: install
+	$(VENV)/bin/coach services stop
+
+clean: services-stop
+	rm -rf $(VENV) .coach

@@ -1,0 +1,49 @@
+"""The one composition root shared by the web app, the worker, the scheduler and the CLI."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import redis
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session, sessionmaker
+
+from coach import embedded
+from coach.config import ConfigError, Settings, load_settings
+from coach.db import make_engine, make_session_factory
+
+
+def resolve_services(settings: Settings) -> Settings:
+    """Fill in DATABASE_URL / REDIS_URL with embedded servers when they are unset (never in production)."""
+    if settings.database_url and settings.redis_url:
+        return settings
+    if settings.is_production:
+        raise ConfigError("production refuses to start; missing: DATABASE_URL or REDIS_URL")
+    database_url = settings.database_url or embedded.postgres_url(settings.data_dir, "coach")
+    redis_url = settings.redis_url or embedded.redis_url(settings.data_dir)
+    return settings.with_services(database_url, redis_url)
+
+
+@dataclass
+class Services:
+    settings: Settings
+    engine: Engine
+    sessions: sessionmaker[Session]
+    redis: redis.Redis
+
+    def close(self) -> None:
+        self.engine.dispose()
+        self.redis.close()
+
+
+def bootstrap(settings: Settings | None = None) -> Services:
+    """Build the process-wide services from settings (read from the environment when not given)."""
+    resolved = resolve_services(settings or load_settings())
+    assert resolved.database_url and resolved.redis_url
+    engine = make_engine(resolved.database_url)
+    return Services(
+        settings=resolved,
+        engine=engine,
+        sessions=make_session_factory(engine),
+        redis=redis.Redis.from_url(resolved.redis_url, socket_timeout=5, socket_connect_timeout=5),
+    )

@@ -1,0 +1,84 @@
+"""The `coach` command."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from coach import embedded
+from coach.config import load_settings
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = sys.argv[1:] if argv is None else argv
+    if args and args[0] == "scheduler":
+        from workers.scheduler import main as scheduler_main
+
+        scheduler_main(args[1:])
+        return 0
+    parser = _parser()
+    ns = parser.parse_args(args)
+    if ns.command is None:
+        parser.print_help()
+        return 2
+    handler = _HANDLERS[ns.command]
+    return handler(ns)
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="coach", description="Coach: an SMS-first AI fitness coach.")
+    sub = parser.add_subparsers(dest="command")
+    sub.add_parser("seed", help="load the movement library (idempotent)")
+    run = sub.add_parser("run", help="run the whole service locally")
+    run.add_argument("--port", type=int, default=8000)
+    run.add_argument("--check", action="store_true", help="exit once /healthz answers 200")
+    run.add_argument("--keep-services", action="store_true", help="leave embedded servers running")
+    services = sub.add_parser("services", help="embedded PostgreSQL and Redis for local runs")
+    services.add_argument("action", choices=["start", "stop"])
+    sub.add_parser("worker", help="run an RQ worker")
+    sub.add_parser("scheduler", help="run the scheduler (see coach scheduler --help)")
+    return parser
+
+
+def _seed(_: argparse.Namespace) -> int:
+    from coach.bootstrap import bootstrap
+    from coach.movements.library import seed_movements
+
+    services = bootstrap()
+    with services.sessions() as session:
+        result = seed_movements(session)
+    print(
+        f"movements: {result.inserted} inserted, {result.updated} updated, {result.unchanged} unchanged; "
+        f"relationships: {result.relationships_added} added, {result.relationships_removed} removed"
+    )
+    return 0
+
+
+def _run(ns: argparse.Namespace) -> int:
+    from coach.local_run import run
+
+    return run(port=ns.port, check=ns.check, keep_services=ns.keep_services)
+
+
+def _services(ns: argparse.Namespace) -> int:
+    settings = load_settings()
+    if ns.action == "start":
+        print("DATABASE_URL=" + embedded.postgres_url(settings.data_dir, "coach"))
+        print("REDIS_URL=" + embedded.redis_url(settings.data_dir))
+    else:
+        embedded.stop_redis(settings.data_dir)
+        embedded.stop_postgres(settings.data_dir)
+    return 0
+
+
+def _worker(_: argparse.Namespace) -> int:
+    from workers.worker import main as worker_main
+
+    worker_main()
+    return 0
+
+
+_HANDLERS = {"seed": _seed, "run": _run, "services": _services, "worker": _worker}
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,183 @@
+"""All configuration comes from the environment, read here and nowhere else."""
+
+from __future__ import annotations
+
+import os
+import secrets
+import sys
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from datetime import time
+from pathlib import Path
+
+PRODUCTION = "production"
+DEVELOPMENT = "development"
+TEST = "test"
+
+# Variables production cannot run without; local runs invent safe values and say so.
+REQUIRED_IN_PRODUCTION = (
+    "DATABASE_URL",
+    "REDIS_URL",
+    "SECRET_KEY",
+    "DASHBOARD_PASSWORD",
+    "PUBLIC_BASE_URL",
+)
+TWILIO_REQUIRED = ("TWILIO_ACCOUNT_SID", "TWILIO_AUTH_TOKEN")
+
+
+class ConfigError(RuntimeError):
+    """The environment does not describe a service that can start."""
+
+
+@dataclass(frozen=True)
+class QuietHours:
+    start: time
+    end: time
+
+    def contains(self, local: time) -> bool:
+        """True when a recipient-local time falls inside the quiet window (which may wrap midnight)."""
+        if self.start <= self.end:
+            return self.start <= local < self.end
+        return local >= self.start or local < self.end
+
+    @classmethod
+    def parse(cls, text: str) -> QuietHours:
+        try:
+            start_text, end_text = text.strip().split("-")
+            return cls(time.fromisoformat(start_text.strip()), time.fromisoformat(end_text.strip()))
+        except ValueError as exc:
+            raise ConfigError(f"QUIET_HOURS must look like 21:00-08:00, got {text!r}") from exc
+
+
+@dataclass(frozen=True)
+class Settings:
+    env: str = DEVELOPMENT
+    database_url: str | None = None
+    redis_url: str | None = None
+    twilio_account_sid: str | None = None
+    twilio_auth_token: str | None = None
+    twilio_from_number: str | None = None
+    twilio_messaging_service_sid: str | None = None
+    twilio_api_base_url: str | None = None
+    public_base_url: str = "http://127.0.0.1:8000"
+    sms_backend: str = "console"
+    openai_api_key: str | None = None
+    openai_base_url: str | None = None
+    coach_model: str = "gpt-4o-mini"
+    secret_key: str = ""
+    dashboard_password: str = ""
+    quiet_hours: QuietHours = field(default_factory=lambda: QuietHours.parse("21:00-08:00"))
+    data_dir: Path = Path(".coach")
+    defaulted: tuple[str, ...] = ()
+
+    @property
+    def is_production(self) -> bool:
+        return self.env == PRODUCTION
+
+    @property
+    def llm_configured(self) -> bool:
+        return bool(self.openai_api_key or self.openai_base_url)
+
+    def with_services(self, database_url: str, redis_url: str) -> Settings:
+        """The same settings pointed at concrete servers (used after embedded servers start)."""
+        return replace(self, database_url=database_url, redis_url=redis_url)
+
+
+def _clean(environ: Mapping[str, str], name: str) -> str | None:
+    value = environ.get(name, "").strip()
+    return value or None
+
+
+def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
+    """Build settings from the environment. Production refuses to start with a missing secret."""
+    env_map = os.environ if environ is None else environ
+    env = (_clean(env_map, "COACH_ENV") or DEVELOPMENT).lower()
+    if env not in (PRODUCTION, DEVELOPMENT, TEST):
+        raise ConfigError(f"COACH_ENV must be production, development or test, got {env!r}")
+    data_dir = Path(_clean(env_map, "COACH_DATA_DIR") or ".coach")
+
+    twilio_sid = _clean(env_map, "TWILIO_ACCOUNT_SID")
+    twilio_token = _clean(env_map, "TWILIO_AUTH_TOKEN")
+    # Production sends real texts unless told otherwise; local runs print them unless Twilio is configured.
+    default_backend = "twilio" if env == PRODUCTION or (twilio_sid and twilio_token) else "console"
+    backend = (_clean(env_map, "SMS_BACKEND") or default_backend).lower()
+    if backend not in ("twilio", "console"):
+        raise ConfigError(f"SMS_BACKEND must be twilio or console, got {backend!r}")
+
+    if env == PRODUCTION:
+        _require_production(env_map, backend)
+
+    defaulted: list[str] = []
+    secret_key = _clean(env_map, "SECRET_KEY")
+    if secret_key is None:
+        secret_key = _local_secret(data_dir, "secret_key")
+        defaulted.append("SECRET_KEY")
+    password = _clean(env_map, "DASHBOARD_PASSWORD")
+    if password is None:
+        password = _local_secret(data_dir, "dashboard_password")
+        defaulted.append("DASHBOARD_PASSWORD")
+    public_base_url = _clean(env_map, "PUBLIC_BASE_URL")
+    if public_base_url is None:
+        public_base_url = "http://127.0.0.1:8000"
+        defaulted.append("PUBLIC_BASE_URL")
+
+    return Settings(
+        env=env,
+        database_url=_clean(env_map, "DATABASE_URL"),
+        redis_url=_clean(env_map, "REDIS_URL"),
+        twilio_account_sid=twilio_sid,
+        twilio_auth_token=twilio_token,
+        twilio_from_number=_clean(env_map, "TWILIO_FROM_NUMBER"),
+        twilio_messaging_service_sid=_clean(env_map, "TWILIO_MESSAGING_SERVICE_SID"),
+        twilio_api_base_url=_clean(env_map, "TWILIO_API_BASE_URL"),
+        public_base_url=public_base_url.rstrip("/"),
+        sms_backend=backend,
+        openai_api_key=_clean(env_map, "OPENAI_API_KEY"),
+        openai_base_url=_clean(env_map, "OPENAI_BASE_URL"),
+        coach_model=_clean(env_map, "COACH_MODEL") or "gpt-4o-mini",
+        secret_key=secret_key,
+        dashboard_password=password,
+        quiet_hours=QuietHours.parse(_clean(env_map, "QUIET_HOURS") or "21:00-08:00"),
+        data_dir=data_dir,
+        defaulted=tuple(defaulted),
+    )
+
+
+def _require_production(env_map: Mapping[str, str], backend: str) -> None:
+    missing = [name for name in REQUIRED_IN_PRODUCTION if _clean(env_map, name) is None]
+    if backend == "twilio":
+        missing += [name for name in TWILIO_REQUIRED if _clean(env_map, name) is None]
+        if not (_clean(env_map, "TWILIO_FROM_NUMBER") or _clean(env_map, "TWILIO_MESSAGING_SERVICE_SID")):
+            missing.append("TWILIO_FROM_NUMBER or TWILIO_MESSAGING_SERVICE_SID")
+    if missing:
+        raise ConfigError("production refuses to start; missing: " + ", ".join(missing))
+    if len(env_map["SECRET_KEY"].strip()) < 32:
+        raise ConfigError("production refuses to start; SECRET_KEY must be at least 32 characters")
+
+
+def _local_secret(data_dir: Path, name: str) -> str:
+    """A random value kept under the data dir, so sessions and logins survive a local restart."""
+    path = data_dir / name
+    try:
+        return path.read_text().strip() or _write_secret(path)
+    except FileNotFoundError:
+        return _write_secret(path)
+
+
+def _write_secret(path: Path) -> str:
+    value = secrets.token_urlsafe(32)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.touch(mode=0o600)
+    path.write_text(value + "\n")
+    return value
+
+
+def announce_defaults(settings: Settings) -> None:
+    """Say once, on stderr, which local defaults this process filled in."""
+    if settings.defaulted:
+        print(
+            "coach: local run; generated defaults for "
+            + ", ".join(settings.defaulted)
+            + f" (kept under {settings.data_dir}/)",
+            file=sys.stderr,
+        )

@@ -1,0 +1,31 @@
+"""Engines and sessions. Nothing here runs at import time."""
+
+from __future__ import annotations
+
+from sqlalchemy import Engine, create_engine
+from sqlalchemy.orm import Session, sessionmaker
+
+
+def sqlalchemy_url(url: str) -> str:
+    """Point a plain postgres URL at the psycopg 3 driver."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix) :]
+    return url
+
+
+def libpq_url(url: str) -> str:
+    """The same URL as libpq (psql, psycopg.connect) spells it."""
+    return url.replace("postgresql+psycopg://", "postgresql://", 1)
+
+
+def make_engine(url: str, **kwargs: object) -> Engine:
+    options: dict[str, object] = {"pool_pre_ping": True}
+    if "poolclass" not in kwargs:
+        options.update(pool_size=5, max_overflow=10)
+    options.update(kwargs)
+    return create_engine(sqlalchemy_url(url), **options)
+
+
+def make_session_factory(engine: Engine) -> sessionmaker[Session]:
+    return sessionmaker(bind=engine, expire_on_commit=False)

@@ -1,0 +1,33 @@
+"""The Flask application factory."""
+
+from __future__ import annotations
+
+from flask import Flask, current_app
+
+from coach.bootstrap import Services, bootstrap
+from coach.config import Settings
+
+
+def create_app(settings: Settings | None = None, services: Services | None = None) -> Flask:
+    """Build the web app. Tests pass their own services; gunicorn builds them from the environment."""
+    services = services or bootstrap(settings)
+    app = Flask(__name__)
+    app.config.update(
+        SECRET_KEY=services.settings.secret_key,
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_SECURE=services.settings.public_base_url.startswith("https://"),
+        MAX_CONTENT_LENGTH=256 * 1024,
+    )
+    app.extensions["coach"] = services
+
+    from coach.web.health import bp as health_bp
+
+    app.register_blueprint(health_bp)
+    return app
+
+
+def services() -> Services:
+    """The process's services, for thin views."""
+    found: Services = current_app.extensions["coach"]
+    return found

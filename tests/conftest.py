@@ -1,0 +1,88 @@
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import redis
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session, sessionmaker
+
+from coach.bootstrap import Services
+from coach.config import TEST, Settings
+from coach.db import make_engine
+from coach.migrate import upgrade
+from coach.movements.library import seed_movements
+from coach.web import create_app
+from tests import servers
+
+
+@pytest.fixture(scope="session")
+def settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
+    return Settings(
+        env=TEST,
+        database_url=servers.scratch_database("coach_test"),
+        redis_url=servers.redis_url(),
+        secret_key="test-secret-key-that-is-long-enough-0123456789",
+        dashboard_password="correct horse battery staple",
+        public_base_url="https://coach.test",
+        data_dir=Path(tmp_path_factory.mktemp("coach-data")),
+    )
+
+
+@pytest.fixture(scope="session")
+def engine(settings: Settings) -> Iterator[Engine]:
+    """The schema is built once per session, by Alembic, with the movement library seeded."""
+    assert settings.database_url
+    upgrade(settings.database_url)
+    engine = make_engine(settings.database_url)
+    with Session(engine) as session:
+        seed_movements(session)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture
+def db(engine: Engine) -> Iterator[Session]:
+    """A session inside a transaction that is rolled back after the test; commits become savepoints."""
+    with engine.connect() as connection:
+        transaction = connection.begin()
+        session = Session(bind=connection, join_transaction_mode="create_savepoint", expire_on_commit=False)
+        try:
+            yield session
+        finally:
+            session.close()
+            transaction.rollback()
+
+
+@pytest.fixture
+def redis_client(settings: Settings) -> Iterator[redis.Redis]:
+    assert settings.redis_url
+    client = redis.Redis.from_url(settings.redis_url)
+    client.flushdb()
+    yield client
+    client.flushdb()
+    client.close()
+
+
+@pytest.fixture
+def services(settings: Settings, engine: Engine, db: Session, redis_client: redis.Redis) -> Services:
+    """Services whose sessions all share the test's rolled-back transaction."""
+    sessions = sessionmaker(
+        bind=db.connection(), join_transaction_mode="create_savepoint", expire_on_commit=False
+    )
+    return Services(settings=settings, engine=engine, sessions=sessions, redis=redis_client)
+
+
+@pytest.fixture
+def app(services: Services) -> Flask:
+    app = create_app(services=services)
+    app.config.update(TESTING=True)
+    return app
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    return app.test_client()

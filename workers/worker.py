@@ -1,0 +1,24 @@
+"""The RQ worker process: `python -m workers.worker`."""
+
+from __future__ import annotations
+
+import logging
+import os
+import socket
+
+from rq import Queue, Worker
+
+from coach.bootstrap import bootstrap
+from coach.jobs import QUEUES
+
+
+def main() -> None:
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    services = bootstrap()
+    queues = [Queue(name, connection=services.redis) for name in QUEUES]
+    name = f"coach-{socket.gethostname()}-{os.getpid()}"
+    Worker(queues, connection=services.redis, name=name).work(with_scheduler=False)
+
+
+if __name__ == "__main__":
+    main()
