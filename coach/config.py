@@ -67,6 +67,12 @@ class Settings:
     secret_key: str = ""
     dashboard_password: str = ""
     quiet_hours: QuietHours = field(default_factory=lambda: QuietHours.parse("21:00-08:00"))
+    # Texts longer than this many segments are sent as several ordered parts.
+    sms_segment_budget: int = 3
+    # A failing send is retried with exponential backoff this many times in all.
+    sms_max_attempts: int = 6
+    # A row claimed by a sender for longer than this is presumed abandoned (crashed sender).
+    send_claim_timeout_seconds: int = 120
     data_dir: Path = Path(".coach")
     defaulted: tuple[str, ...] = ()
 
@@ -116,6 +122,10 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
     if password is None:
         password = _local_secret(data_dir, "dashboard_password")
         defaulted.append("DASHBOARD_PASSWORD")
+    if twilio_token is None and env != PRODUCTION:
+        # Webhooks are always signed; locally the simulator signs with this generated token.
+        twilio_token = _local_secret(data_dir, "twilio_auth_token")
+        defaulted.append("TWILIO_AUTH_TOKEN")
     public_base_url = _clean(env_map, "PUBLIC_BASE_URL")
     if public_base_url is None:
         public_base_url = "http://127.0.0.1:8000"
@@ -138,9 +148,24 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         secret_key=secret_key,
         dashboard_password=password,
         quiet_hours=QuietHours.parse(_clean(env_map, "QUIET_HOURS") or "21:00-08:00"),
+        sms_segment_budget=_int(env_map, "SMS_SEGMENT_BUDGET", 3, minimum=1),
+        sms_max_attempts=_int(env_map, "SMS_MAX_ATTEMPTS", 6, minimum=1),
         data_dir=data_dir,
         defaulted=tuple(defaulted),
     )
+
+
+def _int(env_map: Mapping[str, str], name: str, default: int, *, minimum: int) -> int:
+    raw = _clean(env_map, name)
+    if raw is None:
+        return default
+    try:
+        value = int(raw)
+    except ValueError as exc:
+        raise ConfigError(f"{name} must be a whole number, got {raw!r}") from exc
+    if value < minimum:
+        raise ConfigError(f"{name} must be at least {minimum}, got {value}")
+    return value
 
 
 def _require_production(env_map: Mapping[str, str], backend: str) -> None:

@@ -1,6 +1,89 @@
-"""Background job plumbing shared by everything that enqueues or runs RQ jobs."""
+"""Background jobs: one decorator carries queue, timeout, retries and logging for every job.
+
+Jobs take ids, reload state, and are idempotent. They run with the worker process's services, installed once
+by the worker's bootstrap (or by a test).
+"""
 
 from __future__ import annotations
 
+import functools
+import logging
+import os
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, ParamSpec, TypeVar
+
+from rq import Queue, Retry
+from rq.job import Job
+
+from coach.bootstrap import Services
+
 # Replies to trainees first, then outbound sends, then slower work such as plan generation.
 QUEUES = ("agent", "send", "default")
+
+log = logging.getLogger("coach.jobs")
+P = ParamSpec("P")
+R = TypeVar("R")
+
+_services: Services | None = None
+
+
+def install(services: Services) -> None:
+    """Make `services` the ones jobs in this process use.
+
+    RQ forks a work horse per job; a forked child must not reuse the parent's pooled connections.
+    """
+    global _services
+    _services = services
+    os.register_at_fork(after_in_child=lambda: services.engine.dispose(close=False))
+
+
+def current_services() -> Services:
+    if _services is None:
+        raise RuntimeError("no services installed in this process; the worker bootstrap calls jobs.install()")
+    return _services
+
+
+@dataclass(frozen=True)
+class JobSpec:
+    queue: str
+    timeout: int
+    retries: int
+
+
+def job(queue: str, *, timeout: int = 60, retries: int = 3) -> Callable[[Callable[P, R]], Callable[P, R]]:
+    """Declare a background job. Exceptions propagate so RQ records them and retries."""
+    if queue not in QUEUES:
+        raise ValueError(f"unknown queue {queue!r}")
+
+    def decorate(func: Callable[P, R]) -> Callable[P, R]:
+        @functools.wraps(func)
+        def run(*args: P.args, **kwargs: P.kwargs) -> R:
+            started = time.monotonic()
+            try:
+                return func(*args, **kwargs)
+            finally:
+                # Sessions are opened per job with `with`; nothing to clean up beyond logging.
+                log.info("job %s%s took %.0f ms", func.__name__, args, (time.monotonic() - started) * 1000)
+
+        run.coach_job = JobSpec(queue=queue, timeout=timeout, retries=retries)  # type: ignore[attr-defined]
+        return run
+
+    return decorate
+
+
+def enqueue(services: Services, func: Callable[..., Any], *args: Any, job_id: str | None = None) -> Job:
+    """Enqueue a declared job. Call only after the rows it needs are committed."""
+    spec: JobSpec = func.coach_job  # type: ignore[attr-defined]
+    queue = Queue(spec.queue, connection=services.redis)
+    retry = Retry(max=spec.retries, interval=[5, 30, 120][: spec.retries] or 5) if spec.retries else None
+    return queue.enqueue(
+        func,
+        *args,
+        job_id=job_id,
+        job_timeout=spec.timeout,
+        retry=retry,
+        result_ttl=600,
+        failure_ttl=7 * 86400,
+    )

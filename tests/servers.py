@@ -15,6 +15,8 @@ from coach.db import libpq_url
 
 ROOT = Path(__file__).resolve().parent.parent
 TEST_REDIS_DB = int(os.environ.get("COACH_TEST_REDIS_DB", "15"))
+# Two test runs on one machine stay apart by naming their databases differently.
+TEST_RUN_SUFFIX = os.environ.get("COACH_TEST_RUN", "")
 
 
 def data_dir() -> Path:
@@ -28,6 +30,8 @@ def server_url() -> str:
 
 def scratch_database(name: str) -> str:
     """Drop and create `name` on the test server; return its URL. Tests never touch other databases."""
+    if TEST_RUN_SUFFIX:
+        name = f"{name}_{TEST_RUN_SUFFIX}"
     base = make_url(server_url())
     admin = base.set(database="postgres").render_as_string(hide_password=False)
     with psycopg.connect(libpq_url(admin), autocommit=True) as conn:

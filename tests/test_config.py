@@ -59,7 +59,8 @@ def test_local_run_fills_safe_defaults_that_survive_a_restart(tmp_path: Path, ca
     env = {"COACH_DATA_DIR": str(tmp_path)}
     first = load_settings(env)
     second = load_settings(env)
-    assert first.defaulted == ("SECRET_KEY", "DASHBOARD_PASSWORD", "PUBLIC_BASE_URL")
+    assert first.defaulted == ("SECRET_KEY", "DASHBOARD_PASSWORD", "TWILIO_AUTH_TOKEN", "PUBLIC_BASE_URL")
+    assert first.twilio_auth_token == second.twilio_auth_token
     assert len(first.secret_key) >= 32
     assert first.secret_key == second.secret_key
     assert first.dashboard_password == second.dashboard_password

@@ -5,7 +5,7 @@ from decimal import Decimal
 
 import pytest
 import sqlalchemy as sa
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DataError, IntegrityError
 from sqlalchemy.orm import Session
 
 from coach.models import (
@@ -35,7 +35,7 @@ from tests import factories
 
 
 def _violates(db: Session, *rows: object) -> None:
-    with pytest.raises(IntegrityError), db.begin_nested():
+    with pytest.raises((IntegrityError, DataError)), db.begin_nested():
         db.add_all(rows)
         db.flush()
 
@@ -145,7 +145,7 @@ def test_deleting_a_trainee_removes_everything_that_is_theirs(db):
         )
     )
     db.flush()
-    owner_id = owner.id
+    owner_id, workout_id, log_id = owner.id, workout.id, log.id
 
     db.execute(sa.delete(Trainee).where(Trainee.id == owner_id))
     db.expire_all()
@@ -157,12 +157,12 @@ def test_deleting_a_trainee_removes_everything_that_is_theirs(db):
         db.scalar(
             sa.select(sa.func.count())
             .select_from(WorkoutExercise)
-            .where(WorkoutExercise.workout_id == workout.id)
+            .where(WorkoutExercise.workout_id == workout_id)
         )
         == 0
     )
     assert (
-        db.scalar(sa.select(sa.func.count()).select_from(SetLog).where(SetLog.workout_log_id == log.id)) == 0
+        db.scalar(sa.select(sa.func.count()).select_from(SetLog).where(SetLog.workout_log_id == log_id)) == 0
     )
 
 

@@ -100,11 +100,11 @@ def test_the_seeded_database_matches_the_library(db):
 
 
 def test_seeding_twice_changes_nothing(db):
-    before = dict(db.execute(sa.select(Movement.slug, Movement.updated_at)).tuples().all())
+    before = {slug: at for slug, at in db.execute(sa.select(Movement.slug, Movement.updated_at))}
     result = seed_movements(db)
     assert not result.changed
     assert result.unchanged == len(LIBRARY.movements)
-    after = dict(db.execute(sa.select(Movement.slug, Movement.updated_at)).tuples().all())
+    after = {slug: at for slug, at in db.execute(sa.select(Movement.slug, Movement.updated_at))}
     assert after == before
 
 
@@ -127,3 +127,34 @@ def test_a_new_entry_is_inserted(db):
     result = seed_movements(db, load_library(json.dumps(data)))
     assert (result.inserted, result.updated) == (1, 0)
     assert db.scalar(sa.select(Movement.pattern).where(Movement.slug == "tempo_test_squat")) is not None
+
+
+STAPLES = [
+    "barbell_back_squat",
+    "barbell_front_squat",
+    "goblet_squat",
+    "conventional_deadlift",
+    "romanian_deadlift",
+    "bench_press",
+    "dumbbell_bench_press",
+    "push_up",
+    "pull_up",
+    "chin_up",
+    "lat_pulldown",
+    "overhead_press",
+    "plank",
+    "kettlebell_swing",
+    "farmer_carry",
+    "box_jump",
+    "power_clean",
+]
+
+
+def test_the_staples_a_coach_needs_are_there():
+    slugs = {m.slug for m in LIBRARY.movements}
+    assert [s for s in STAPLES if s not in slugs] == []
+
+
+def test_library_text_is_plain_ascii_for_gsm_texts():
+    for m in LIBRARY.movements:
+        assert m.name.isascii() and all(cue.isascii() for cue in m.coaching_cues), m.slug

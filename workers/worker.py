@@ -8,6 +8,7 @@ import socket
 
 from rq import Queue, Worker
 
+from coach import jobs
 from coach.bootstrap import bootstrap
 from coach.jobs import QUEUES
 
@@ -15,6 +16,7 @@ from coach.jobs import QUEUES
 def main() -> None:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
     services = bootstrap()
+    jobs.install(services)
     queues = [Queue(name, connection=services.redis) for name in QUEUES]
     name = f"coach-{socket.gethostname()}-{os.getpid()}"
     Worker(queues, connection=services.redis, name=name).work(with_scheduler=False)

@@ -40,6 +40,13 @@ class Message(Base):
     __tablename__ = "messages"
     __table_args__ = (
         sa.Index("ix_messages_conversation_created", "conversation_id", "created_at"),
+        # Inbound texts the coach still owes an answer (the sweeper's and the agent job's lookup).
+        sa.Index(
+            "ix_messages_unhandled",
+            "trainee_id",
+            "id",
+            postgresql_where=sa.text("direction = 'inbound' AND handled_at IS NULL"),
+        ),
         sa.CheckConstraint("num_media BETWEEN 0 AND 100", name="num_media_range"),
     )
 
@@ -59,6 +66,8 @@ class Message(Base):
     outbound_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("outbound_messages.id", ondelete="SET NULL", use_alter=True), unique=True
     )
+    # Inbound: when the coach finished with this text (answered, or deliberately not). NULL = still owed.
+    handled_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(server_default=sa.func.now())
     sent_at: Mapped[datetime | None]
     delivered_at: Mapped[datetime | None]

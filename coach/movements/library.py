@@ -219,7 +219,7 @@ def seed_movements(session: Session, library: LibrarySpec | None = None) -> Seed
     ).returning(Movement.slug, sa.literal_column("xmax = 0").label("inserted"))
     written = session.execute(stmt).all()
     inserted = sum(1 for row in written if row.inserted)
-    ids = dict(session.execute(sa.select(Movement.slug, Movement.id)).tuples().all())
+    ids = {slug: movement_id for slug, movement_id in session.execute(sa.select(Movement.slug, Movement.id))}
     added, removed = _sync_relationships(session, library, ids)
     session.commit()
     return SeedResult(

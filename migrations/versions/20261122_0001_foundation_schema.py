@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-22 03:00:00.380075
+Create Date: 2026-11-22 03:07:12.532240
 """
 
 from collections.abc import Sequence
@@ -675,6 +675,7 @@ def upgrade() -> None:
         sa.Column("status", ENUMS["delivery_state"], nullable=False),
         sa.Column("error_code", sa.Integer(), nullable=True),
         sa.Column("outbound_id", sa.BigInteger(), nullable=True),
+        sa.Column("handled_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("created_at", sa.DateTime(timezone=True), server_default=sa.text("now()"), nullable=False),
         sa.Column("sent_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("delivered_at", sa.DateTime(timezone=True), nullable=True),
@@ -696,6 +697,13 @@ def upgrade() -> None:
         "ix_messages_conversation_created", "messages", ["conversation_id", "created_at"], unique=False
     )
     op.create_index(op.f("ix_messages_trainee_id"), "messages", ["trainee_id"], unique=False)
+    op.create_index(
+        "ix_messages_unhandled",
+        "messages",
+        ["trainee_id", "id"],
+        unique=False,
+        postgresql_where=sa.text("direction = 'inbound' AND handled_at IS NULL"),
+    )
     op.create_table(
         "microcycles",
         sa.Column("id", sa.BigInteger(), sa.Identity(always=False), nullable=False),
@@ -982,6 +990,11 @@ def downgrade() -> None:
     op.drop_table("outbound_messages")
     op.drop_index(op.f("ix_microcycles_mesocycle_id"), table_name="microcycles")
     op.drop_table("microcycles")
+    op.drop_index(
+        "ix_messages_unhandled",
+        table_name="messages",
+        postgresql_where=sa.text("direction = 'inbound' AND handled_at IS NULL"),
+    )
     op.drop_index(op.f("ix_messages_trainee_id"), table_name="messages")
     op.drop_index("ix_messages_conversation_created", table_name="messages")
     op.drop_table("messages")
