@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import redis
 from sqlalchemy import Engine
@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from coach import embedded
 from coach.config import ConfigError, Settings, load_settings
 from coach.db import make_engine, make_session_factory
+from coach.messaging.sms import SmsSender, make_sender
 
 
 def resolve_services(settings: Settings) -> Settings:
@@ -30,6 +31,13 @@ class Services:
     engine: Engine
     sessions: sessionmaker[Session]
     redis: redis.Redis
+    sms: SmsSender | None = field(default=None)
+
+    def sms_sender(self) -> SmsSender:
+        """The SMS backend chosen by configuration, built on first use."""
+        if self.sms is None:
+            self.sms = make_sender(self.settings)
+        return self.sms
 
     def close(self) -> None:
         self.engine.dispose()

@@ -27,16 +27,22 @@ P = ParamSpec("P")
 R = TypeVar("R")
 
 _services: Services | None = None
+_fork_hook_registered = False
 
 
 def install(services: Services) -> None:
-    """Make `services` the ones jobs in this process use.
-
-    RQ forks a work horse per job; a forked child must not reuse the parent's pooled connections.
-    """
-    global _services
+    """Make `services` the ones jobs in this process use."""
+    global _services, _fork_hook_registered
     _services = services
-    os.register_at_fork(after_in_child=lambda: services.engine.dispose(close=False))
+    if not _fork_hook_registered:
+        # RQ forks a work horse per job; a forked child must not reuse the parent's pooled connections.
+        os.register_at_fork(after_in_child=_forget_inherited_connections)
+        _fork_hook_registered = True
+
+
+def _forget_inherited_connections() -> None:
+    if _services is not None:
+        _services.engine.dispose(close=False)
 
 
 def current_services() -> Services:

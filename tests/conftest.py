@@ -1,14 +1,17 @@
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 import redis
+import sqlalchemy as sa
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
+from werkzeug.serving import make_server
 
 from coach.bootstrap import Services
 from coach.config import TEST, Settings
@@ -17,6 +20,11 @@ from coach.migrate import upgrade
 from coach.movements.library import seed_movements
 from coach.web import create_app
 from tests import servers
+
+pytest.register_assert_rewrite("tests.doubles")
+from tests.doubles.twilio_api import TEST_ACCOUNT_SID, TEST_AUTH_TOKEN  # noqa: E402
+
+pytest_plugins = ["tests.doubles.twilio_api"]
 
 
 @pytest.fixture(scope="session")
@@ -28,6 +36,10 @@ def settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
         secret_key="test-secret-key-that-is-long-enough-0123456789",
         dashboard_password="correct horse battery staple",
         public_base_url="https://coach.test",
+        twilio_account_sid=TEST_ACCOUNT_SID,
+        twilio_auth_token=TEST_AUTH_TOKEN,
+        twilio_from_number="+15550009999",
+        sms_backend="twilio",
         data_dir=Path(tmp_path_factory.mktemp("coach-data")),
     )
 
@@ -86,3 +98,25 @@ def app(services: Services) -> Flask:
 @pytest.fixture
 def client(app: Flask) -> FlaskClient:
     return app.test_client()
+
+
+@pytest.fixture
+def committed(settings: Settings, engine: Engine, redis_client: redis.Redis) -> Iterator[Services]:
+    """Services that really commit (for concurrency and multi-process tests); tables are emptied after."""
+    services = Services(
+        settings=settings, engine=engine, sessions=sessionmaker(bind=engine), redis=redis_client
+    )
+    yield services
+    with engine.begin() as conn:
+        conn.execute(sa.text("TRUNCATE trainees, agent_runs RESTART IDENTITY CASCADE"))
+
+
+@pytest.fixture
+def live_server(committed: Services) -> Iterator[str]:
+    """The app served over real HTTP on 127.0.0.1 (threaded), backed by committing services."""
+    server = make_server("127.0.0.1", 0, create_app(services=committed), threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    thread.join(timeout=5)

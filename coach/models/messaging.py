@@ -86,7 +86,7 @@ class OutboundMessage(Timestamps, Base):
         sa.Index(
             "ix_outbound_messages_claimable",
             "priority",
-            "next_attempt_at",
+            "sequence",
             postgresql_where=sa.text("state = 'queued'"),
         ),
         sa.Index("ix_outbound_messages_state_created", "state", "created_at"),
@@ -117,6 +117,5 @@ class OutboundMessage(Timestamps, Base):
     segments: Mapped[int | None] = mapped_column(sa.SmallInteger)
     error_code: Mapped[int | None]
     error_message: Mapped[str | None]
-    claimed_at: Mapped[datetime | None]
     sent_at: Mapped[datetime | None]
     delivered_at: Mapped[datetime | None]

@@ -1,22 +1,32 @@
-"""One scheduler tick: find what is due as of an instant and record that the scheduler is alive."""
+"""One scheduler tick: queue what is due as of an instant, recover lost work, record that it ran."""
 
 from __future__ import annotations
 
+import logging
 from datetime import UTC, datetime
 
 from coach.bootstrap import Services
+from coach.messaging import sweeper, tasks
 
 LAST_TICK_KEY = "coach:scheduler:last_tick"
+log = logging.getLogger("coach.scheduler")
 
 
 def run_tick(services: Services, now: datetime, *, dry_run: bool = False) -> dict[str, int]:
     """Run the periodic work due at `now` and return what was queued, by kind."""
     if now.tzinfo is None:
         raise ValueError("scheduler ticks take an aware UTC instant")
-    queued: dict[str, int] = {}
-    if not dry_run:
-        services.redis.set(LAST_TICK_KEY, now.astimezone(UTC).isoformat())
-    return queued
+    with services.sessions() as session:
+        lost = sweeper.find_lost_work(session, now)
+    report = {"answers_requeued": len(lost.owed_message_ids), "texts_due": lost.texts_due}
+    if dry_run:
+        return report
+    for message_id in lost.owed_message_ids:
+        tasks.enqueue_answer(services, message_id)
+    if lost.texts_due:
+        tasks.wake_senders(services)
+    services.redis.set(LAST_TICK_KEY, now.astimezone(UTC).isoformat())
+    return report
 
 
 def last_tick(services: Services) -> datetime | None:

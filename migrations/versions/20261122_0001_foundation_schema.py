@@ -757,7 +757,6 @@ def upgrade() -> None:
         sa.Column("segments", sa.SmallInteger(), nullable=True),
         sa.Column("error_code", sa.Integer(), nullable=True),
         sa.Column("error_message", sa.Text(), nullable=True),
-        sa.Column("claimed_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("sent_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("delivered_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("created_at", sa.DateTime(timezone=True), server_default=sa.text("now()"), nullable=False),
@@ -783,7 +782,7 @@ def upgrade() -> None:
     op.create_index(
         "ix_outbound_messages_claimable",
         "outbound_messages",
-        ["priority", "next_attempt_at"],
+        ["priority", "sequence"],
         unique=False,
         postgresql_where=sa.text("state = 'queued'"),
     )

@@ -1,0 +1,187 @@
+"""The sender: claims due rows of the outbound queue and hands them to the SMS backend.
+
+A claim is a row lock (`FOR UPDATE SKIP LOCKED`) held while the text is handed over, so two senders never
+take the same row, and a sender that dies mid-send releases its claim with its connection: the row is simply
+still queued. A trainee's texts leave in sequence: a row waits while an earlier due row of theirs is unsent.
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.orm import Session, aliased
+
+from coach.config import Settings
+from coach.messaging import sms, text
+from coach.messaging.conversations import active_conversation_id
+from coach.messaging.inbound import suppress_queued
+from coach.messaging.outbox import PROACTIVE
+from coach.messaging.quiet import quiet_until
+from coach.messaging.status import forward_state
+from coach.models import Message, OutboundMessage, Trainee
+from coach.models.enums import DeliveryState, Direction, TraineeStatus
+
+log = logging.getLogger("coach.sender")
+
+
+@dataclass(frozen=True)
+class Claimed:
+    id: int
+    trainee_id: int
+    kind: str
+    body: str
+    attempts: int
+    phone: str
+    status: TraineeStatus
+    time_zone: str
+    undeliverable: bool
+
+
+def _claim_query(now: datetime) -> sa.Select[*tuple[Any, ...]]:
+    row = OutboundMessage
+    earlier = aliased(OutboundMessage)
+    due = sa.or_(row.not_before.is_(None), row.not_before <= now)
+    earlier_unsent = sa.exists().where(
+        earlier.trainee_id == row.trainee_id,
+        earlier.sequence < row.sequence,
+        earlier.state == DeliveryState.QUEUED,
+        # A deferred proactive text (quiet hours) does not hold back a reply to the trainee's own text.
+        sa.or_(earlier.not_before.is_(None), earlier.not_before <= now),
+    )
+    return (
+        sa.select(
+            row.id,
+            row.trainee_id,
+            row.kind,
+            row.body,
+            row.attempts,
+            Trainee.phone,
+            Trainee.status,
+            Trainee.time_zone,
+            Trainee.undeliverable_at.is_not(None),
+        )
+        .join(Trainee, Trainee.id == row.trainee_id)
+        .where(row.state == DeliveryState.QUEUED, row.next_attempt_at <= now, due, ~earlier_unsent)
+        .order_by(row.priority, row.sequence)
+        .limit(1)
+        .with_for_update(of=row, skip_locked=True)
+    )
+
+
+def claim_next(session: Session, now: datetime) -> Claimed | None:
+    found = session.execute(_claim_query(now)).first()
+    return Claimed(*found) if found else None
+
+
+def send_one(session: Session, sender: sms.SmsSender, settings: Settings, now: datetime) -> str | None:
+    """Send the next due text, if any, and commit its outcome. Returns what happened, None when idle."""
+    claimed = claim_next(session, now)
+    if claimed is None:
+        session.rollback()
+        return None
+    outcome = _deliver(session, claimed, sender, settings, now)
+    session.commit()
+    return outcome
+
+
+def _deliver(session: Session, row: Claimed, sender: sms.SmsSender, settings: Settings, now: datetime) -> str:
+    if row.status is TraineeStatus.OPTED_OUT or row.undeliverable:
+        _set(session, row.id, state=DeliveryState.SUPPRESSED)
+        return "suppressed"
+    if row.kind in PROACTIVE:
+        wait_until = quiet_until(settings.quiet_hours, row.time_zone, now)
+        if wait_until is not None:
+            _set(session, row.id, not_before=wait_until)
+            return "deferred"
+    callback = f"{settings.public_base_url}/twilio/status?o={row.id}"
+    try:
+        result = sender.send(row.phone, row.body, callback)
+    except sms.SmsSendError as error:
+        return _failed(session, row, error, settings, now)
+    _record_sent(session, row, result, now)
+    return "sent"
+
+
+def _record_sent(session: Session, row: Claimed, result: sms.SendResult, now: datetime) -> None:
+    state = forward_state(DeliveryState.SENT, result.status)
+    described = text.describe(row.body)
+    segments = result.segments or described.segments
+    _set(
+        session,
+        row.id,
+        state=state,
+        provider_sid=result.sid,
+        segments=segments,
+        sent_at=now,
+        attempts=row.attempts + 1,
+        error_code=None,
+        error_message=None,
+        delivered_at=now if state is DeliveryState.DELIVERED else None,
+    )
+    session.execute(
+        insert(Message)
+        .values(
+            conversation_id=active_conversation_id(session, row.trainee_id),
+            trainee_id=row.trainee_id,
+            direction=Direction.OUTBOUND,
+            body=row.body,
+            provider_sid=result.sid,
+            segments=segments,
+            encoding=described.encoding,
+            status=state,
+            outbound_id=row.id,
+            sent_at=now,
+            delivered_at=now if state is DeliveryState.DELIVERED else None,
+        )
+        .on_conflict_do_nothing()
+    )
+
+
+def _failed(
+    session: Session, row: Claimed, error: sms.SmsSendError, settings: Settings, now: datetime
+) -> str:
+    attempts = row.attempts + 1
+    disposition = error.disposition
+    log.warning("send of %s failed (%s): %s", row.id, disposition, error)
+    common = {"attempts": attempts, "error_code": error.code, "error_message": str(error)[:500]}
+    if disposition == sms.RETRY and attempts < settings.sms_max_attempts:
+        _set(session, row.id, next_attempt_at=now + backoff(attempts), **common)
+        return "retry"
+    if disposition == sms.OPTED_OUT:
+        _stop_texting(session, row.trainee_id, opted_out=True, now=now)
+        _set(session, row.id, state=DeliveryState.SUPPRESSED, **common)
+        return "opted_out"
+    if disposition == sms.UNDELIVERABLE:
+        _stop_texting(session, row.trainee_id, opted_out=False, now=now)
+    _set(session, row.id, state=DeliveryState.FAILED, **common)
+    return "failed"
+
+
+def _stop_texting(session: Session, trainee_id: int, *, opted_out: bool, now: datetime) -> None:
+    values: dict[str, object] = (
+        {"status": TraineeStatus.OPTED_OUT, "opted_out_at": now, "opt_out_source": "carrier:21610"}
+        if opted_out
+        else {"undeliverable_at": now}
+    )
+    session.execute(sa.update(Trainee).where(Trainee.id == trainee_id).values(**values))
+    suppress_queued(session, trainee_id)
+
+
+def backoff(attempts: int) -> timedelta:
+    """Exponential backoff with jitter: ~30 s, 1 min, 2 min ... capped at 15 minutes."""
+    base = min(15 * 2**attempts, 900)
+    return timedelta(seconds=base * random.uniform(0.8, 1.2))
+
+
+def _set(session: Session, outbound_id: int, **values: object) -> None:
+    session.execute(
+        sa.update(OutboundMessage)
+        .where(OutboundMessage.id == outbound_id)
+        .values(updated_at=sa.func.now(), **values)
+    )

@@ -1,0 +1,165 @@
+"""Receiving a text from Twilio: store it once, handle compliance keywords on the spot."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.orm import Session
+
+from coach.messaging import copy, outbox
+from coach.messaging.conversations import active_conversation_id, trainee_for_phone
+from coach.messaging.keywords import Keyword, classify
+from coach.messaging.phone import InvalidPhoneNumber, to_e164
+from coach.models import Message, OutboundMessage, Trainee
+from coach.models.enums import DeliveryState, Direction, OutboundKind, TraineeStatus
+
+MAX_MEDIA = 10  # Twilio delivers at most 10 media items per MMS
+SID_PATTERN = r"^[A-Z]{2}[0-9a-fA-F]{32}$"
+
+
+class MalformedInbound(ValueError):
+    """The request is not a Twilio inbound message we can store (400)."""
+
+
+@dataclass(frozen=True)
+class InboundResult:
+    message_id: int | None  # None: a duplicate delivery of a text we already have
+    trainee_id: int
+    keyword: Keyword | None
+    needs_answer: bool  # the coach owes an answer: enqueue the inbound job after commit
+    queued_outbound: bool  # a keyword reply was queued: wake the senders after commit
+
+
+def receive_sms(
+    session: Session, params: Mapping[str, str], *, now: datetime, segment_budget: int
+) -> InboundResult:
+    """Store one inbound text (idempotent on MessageSid) and apply STOP / START / HELP. Commits."""
+    sid, phone, body = _required(params)
+    trainee = trainee_for_phone(session, phone)
+    conversation_id = active_conversation_id(session, trainee.id)
+    message_id = session.scalar(
+        insert(Message)
+        .values(
+            conversation_id=conversation_id,
+            trainee_id=trainee.id,
+            direction=Direction.INBOUND,
+            body=body,
+            provider_sid=sid,
+            num_media=_num_media(params),
+            media=_media(params),
+            status=DeliveryState.RECEIVED,
+        )
+        .on_conflict_do_nothing(index_elements=[Message.provider_sid])
+        .returning(Message.id)
+    )
+    if message_id is None:
+        session.commit()
+        return InboundResult(None, trainee.id, None, needs_answer=False, queued_outbound=False)
+    result = _apply(session, trainee, message_id, body, now=now, segment_budget=segment_budget)
+    session.commit()
+    return result
+
+
+def _apply(
+    session: Session, trainee: Trainee, message_id: int, body: str, *, now: datetime, segment_budget: int
+) -> InboundResult:
+    opted_out = trainee.status is TraineeStatus.OPTED_OUT
+    keyword = classify(body, opted_out=opted_out)
+    if keyword is Keyword.START and not opted_out:
+        keyword = None  # "start" from someone subscribed is just a text (often the first one)
+    queued = False
+    if keyword is Keyword.STOP:
+        _opt_out(session, trainee, now=now, source="sms:" + body.strip().upper())
+    elif keyword is Keyword.START:
+        _opt_in(trainee, now=now)
+        queued = _queue_system(
+            session, trainee.id, copy.WELCOME_BACK, f"start:{message_id}", message_id, segment_budget
+        )
+    elif keyword is Keyword.HELP:
+        queued = _queue_system(
+            session, trainee.id, copy.HELP, f"help:{message_id}", message_id, segment_budget
+        )
+    needs_answer = keyword is None and not opted_out
+    if not needs_answer:
+        session.execute(sa.update(Message).where(Message.id == message_id).values(handled_at=now))
+    return InboundResult(message_id, trainee.id, keyword, needs_answer=needs_answer, queued_outbound=queued)
+
+
+def _opt_out(session: Session, trainee: Trainee, *, now: datetime, source: str) -> None:
+    trainee.status = TraineeStatus.OPTED_OUT
+    trainee.opted_out_at = now
+    trainee.opt_out_source = source
+    suppress_queued(session, trainee.id)
+
+
+def suppress_queued(session: Session, trainee_id: int) -> int:
+    """Every text still waiting for this trainee is suppressed. A text already mid-send is left to finish."""
+    waiting = (
+        sa.select(OutboundMessage.id)
+        .where(OutboundMessage.trainee_id == trainee_id, OutboundMessage.state == DeliveryState.QUEUED)
+        .with_for_update(skip_locked=True)
+    )
+    result = session.execute(
+        sa.update(OutboundMessage)
+        .where(OutboundMessage.id.in_(waiting.scalar_subquery()))
+        .values(state=DeliveryState.SUPPRESSED, updated_at=sa.func.now())
+    )
+    return int(result.rowcount)  # type: ignore[attr-defined]
+
+
+def _opt_in(trainee: Trainee, *, now: datetime) -> None:
+    trainee.status = TraineeStatus.ACTIVE if trainee.onboarded_at else TraineeStatus.ONBOARDING
+    trainee.opted_out_at = None
+    trainee.opt_out_source = None
+    trainee.consent_at = now
+    trainee.consent_source = "sms:START"
+
+
+def _queue_system(
+    session: Session, trainee_id: int, body: str, key: str, reply_to: int, segment_budget: int
+) -> bool:
+    ids = outbox.enqueue_text(
+        session,
+        trainee_id=trainee_id,
+        kind=OutboundKind.SYSTEM,
+        body=body,
+        idempotency_key=key,
+        segment_budget=segment_budget,
+        in_reply_to_id=reply_to,
+    )
+    return bool(ids)
+
+
+def _required(params: Mapping[str, str]) -> tuple[str, str, str]:
+    sid = (params.get("MessageSid") or params.get("SmsSid") or "").strip()
+    if not re.match(SID_PATTERN, sid):
+        raise MalformedInbound("MessageSid is missing or malformed")
+    try:
+        phone = to_e164(params.get("From", ""))
+    except InvalidPhoneNumber as exc:
+        raise MalformedInbound(f"From: {exc}") from exc
+    # PostgreSQL text cannot hold NUL; nothing else is dropped.
+    body = params.get("Body", "").replace("\x00", "")
+    return sid, phone, body
+
+
+def _num_media(params: Mapping[str, str]) -> int:
+    try:
+        declared = int(params.get("NumMedia", "0") or 0)
+    except ValueError:
+        declared = 0
+    return max(0, min(declared, 100))
+
+
+def _media(params: Mapping[str, str]) -> list[dict[str, str]]:
+    items = []
+    for n in range(min(_num_media(params), MAX_MEDIA)):
+        url = params.get(f"MediaUrl{n}", "").replace("\x00", "")[:1000]
+        if url:
+            items.append({"url": url, "content_type": params.get(f"MediaContentType{n}", "")[:100]})
+    return items

@@ -1,0 +1,89 @@
+"""Delivery status callbacks: a text's state only ever moves forward."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from coach.models import Message, OutboundMessage
+from coach.models.enums import DeliveryState
+
+TWILIO_STATUS = {
+    "accepted": DeliveryState.QUEUED,
+    "scheduled": DeliveryState.QUEUED,
+    "queued": DeliveryState.QUEUED,
+    "sending": DeliveryState.SENDING,
+    "sent": DeliveryState.SENT,
+    "delivered": DeliveryState.DELIVERED,
+    "read": DeliveryState.DELIVERED,
+    "undelivered": DeliveryState.UNDELIVERED,
+    "failed": DeliveryState.FAILED,
+    "canceled": DeliveryState.FAILED,
+}
+# queued < sending < sent < delivered | undelivered | failed; the last three are final.
+RANK = {
+    DeliveryState.QUEUED: 0,
+    DeliveryState.SENDING: 1,
+    DeliveryState.SENT: 2,
+    DeliveryState.DELIVERED: 3,
+    DeliveryState.UNDELIVERED: 3,
+    DeliveryState.FAILED: 3,
+}
+
+
+class MalformedStatus(ValueError):
+    pass
+
+
+def forward_state(current: DeliveryState, reported: str) -> DeliveryState:
+    """The state after a provider report: the report if it is further along, else the current one."""
+    new = TWILIO_STATUS.get(reported.strip().lower())
+    if new is None or current not in RANK or RANK[new] <= RANK[current]:
+        return current
+    return new
+
+
+def apply_status(
+    session: Session, params: Mapping[str, str], *, outbound_hint: str | None, now: datetime
+) -> bool:
+    """Apply one callback (repeats and out-of-order ones change nothing). Commits; True if it changed."""
+    sid = params.get("MessageSid", "").strip()
+    reported = params.get("MessageStatus", params.get("SmsStatus", "")).strip().lower()
+    if not sid or reported not in TWILIO_STATUS:
+        raise MalformedStatus("MessageSid and a known MessageStatus are required")
+    row = _find(session, sid, outbound_hint)
+    if row is None:
+        session.commit()
+        return False
+    new = forward_state(row.state, reported)
+    changed = new is not row.state
+    if row.provider_sid is None:
+        row.provider_sid = sid
+    if changed:
+        row.state = new
+        row.error_code = _error_code(params) or row.error_code
+        row.delivered_at = now if new is DeliveryState.DELIVERED else row.delivered_at
+        session.execute(
+            sa.update(Message)
+            .where(Message.outbound_id == row.id)
+            .values(status=new, error_code=row.error_code, delivered_at=row.delivered_at)
+        )
+    session.commit()
+    return changed
+
+
+def _find(session: Session, sid: str, hint: str | None) -> OutboundMessage | None:
+    condition = OutboundMessage.provider_sid == sid
+    if hint and hint.isdigit() and len(hint) < 19:
+        condition = sa.or_(
+            condition, sa.and_(OutboundMessage.id == int(hint), OutboundMessage.provider_sid.is_(None))
+        )
+    return session.scalars(sa.select(OutboundMessage).where(condition).with_for_update()).first()
+
+
+def _error_code(params: Mapping[str, str]) -> int | None:
+    raw = params.get("ErrorCode", "").strip()
+    return int(raw) if raw.isdigit() and len(raw) < 9 else None

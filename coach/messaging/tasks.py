@@ -1,0 +1,54 @@
+"""Background jobs of the messaging feature and the helpers that enqueue them."""
+
+from __future__ import annotations
+
+import logging
+import time
+import uuid
+from datetime import UTC, datetime
+
+from coach import jobs
+from coach.bootstrap import Services
+from coach.conversation.answer import answer_inbound
+from coach.messaging import delivery
+
+log = logging.getLogger("coach.messaging")
+SEND_BUDGET_SECONDS = 50
+
+
+@jobs.job("agent", timeout=180, retries=3)
+def handle_inbound(message_id: int) -> bool:
+    """Answer the trainee who sent this text (and anything else they are owed)."""
+    services = jobs.current_services()
+    with services.sessions() as session:
+        queued = answer_inbound(
+            session, message_id, now=datetime.now(UTC), segment_budget=services.settings.sms_segment_budget
+        )
+    if queued:
+        wake_senders(services)
+    return queued
+
+
+@jobs.job("send", timeout=120, retries=0)
+def send_due_texts() -> dict[str, int]:
+    """Drain the due part of the outbound queue; if time runs out with work left, hand on to a new job."""
+    services = jobs.current_services()
+    counts: dict[str, int] = {}
+    started = time.monotonic()
+    while time.monotonic() - started < SEND_BUDGET_SECONDS:
+        with services.sessions() as session:
+            outcome = delivery.send_one(session, services.sms_sender(), services.settings, datetime.now(UTC))
+        if outcome is None:
+            return counts
+        counts[outcome] = counts.get(outcome, 0) + 1
+    wake_senders(services)
+    return counts
+
+
+def enqueue_answer(services: Services, message_id: int) -> None:
+    jobs.enqueue(services, handle_inbound, message_id, job_id=f"inbound-{message_id}")
+
+
+def wake_senders(services: Services) -> None:
+    """Ask a worker to send what is due. Extra wake-ups are cheap: the sender finds nothing and stops."""
+    jobs.enqueue(services, send_due_texts, job_id=f"send-{uuid.uuid4().hex}")

@@ -1,0 +1,84 @@
+"""Twilio's webhooks: verify, parse, call one service, answer with empty TwiML."""
+
+from __future__ import annotations
+
+import logging
+from datetime import UTC, datetime
+
+from flask import Blueprint, Response, request
+
+from coach.bootstrap import Services
+from coach.messaging import signature, tasks
+from coach.messaging.inbound import MalformedInbound, receive_sms
+from coach.messaging.status import MalformedStatus, apply_status
+from coach.web import services
+
+bp = Blueprint("twilio", __name__, url_prefix="/twilio")
+log = logging.getLogger("coach.webhooks")
+EMPTY_TWIML = '<?xml version="1.0" encoding="UTF-8"?><Response/>'
+REJECTED_KEY = "coach:webhooks:rejected:{hour}"
+
+
+def _twiml(status: int = 200) -> Response:
+    return Response(EMPTY_TWIML if status == 200 else "", status=status, mimetype="text/xml")
+
+
+def _signed(svc: Services) -> bool:
+    url = signature.public_url(svc.settings.public_base_url, request.path, request.query_string.decode())
+    ok = signature.is_valid(
+        svc.settings.twilio_auth_token, url, request.form, request.headers.get("X-Twilio-Signature")
+    )
+    if not ok:
+        _count_rejection(svc)
+    return ok
+
+
+def _count_rejection(svc: Services) -> None:
+    key = REJECTED_KEY.format(hour=datetime.now(UTC).strftime("%Y%m%d%H"))
+    try:
+        pipe = svc.redis.pipeline()
+        pipe.incr(key)
+        pipe.expire(key, 3 * 86400)
+        pipe.execute()
+    except Exception:  # the count is for the dashboard; failing to count must not change the answer
+        log.warning("could not count a rejected webhook", exc_info=True)
+
+
+@bp.post("/sms")
+def inbound_sms() -> Response:
+    svc = services()
+    if not _signed(svc):
+        return Response("invalid signature", status=403, mimetype="text/plain")
+    try:
+        with svc.sessions() as session:
+            result = receive_sms(
+                session, request.form, now=datetime.now(UTC), segment_budget=svc.settings.sms_segment_budget
+            )
+    except MalformedInbound as exc:
+        return Response(str(exc), status=400, mimetype="text/plain")
+    _after_commit(svc, result.message_id if result.needs_answer else None, result.queued_outbound)
+    return _twiml()
+
+
+def _after_commit(svc: Services, answer_id: int | None, wake: bool) -> None:
+    """Enqueue only after the rows are committed. If Redis is down the text is safe: the sweeper finds it."""
+    try:
+        if answer_id is not None:
+            tasks.enqueue_answer(svc, answer_id)
+        if wake:
+            tasks.wake_senders(svc)
+    except Exception:
+        log.exception("stored the text but could not enqueue its job; the sweeper will")
+
+
+@bp.post("/status")
+def status_callback() -> Response:
+    svc = services()
+    if not _signed(svc):
+        return Response("invalid signature", status=403, mimetype="text/plain")
+    try:
+        with svc.sessions() as session:
+            apply_status(session, request.form, outbound_hint=request.args.get("o"), now=datetime.now(UTC))
+    except MalformedStatus as exc:
+        return Response(str(exc), status=400, mimetype="text/plain")
+    return _twiml()

@@ -1,0 +1,216 @@
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+import sqlalchemy as sa
+
+from coach.messaging import delivery, outbox
+from coach.models import Message, OutboundMessage, Trainee
+from coach.models.enums import DeliveryState, Direction, OutboundKind, TraineeStatus
+from tests import factories
+from tests.messaging_helpers import use_twilio_double
+
+NOON_UTC = datetime(2026, 11, 23, 17, 0, tzinfo=UTC)  # 12:00 in New York: outside quiet hours
+
+
+def _queue(db, trainee: Trainee, kind: OutboundKind, body: str, key: str, **extra) -> int:
+    ids = outbox.enqueue_text(
+        db, trainee_id=trainee.id, kind=kind, body=body, idempotency_key=key, segment_budget=3, **extra
+    )
+    db.commit()
+    return ids[0]
+
+
+def _drain(services, db, now=NOON_UTC) -> list[str]:
+    outcomes = []
+    while (outcome := delivery.send_one(db, services.sms_sender(), services.settings, now)) is not None:
+        outcomes.append(outcome)
+    return outcomes
+
+
+def _row(db, row_id: int) -> OutboundMessage:
+    row = db.get(OutboundMessage, row_id)
+    assert row is not None
+    db.refresh(row)
+    return row
+
+
+@pytest.fixture
+def sending(services, twilio_api):
+    use_twilio_double(services, twilio_api, timeout_seconds=1)
+    return twilio_api
+
+
+@pytest.fixture
+def trainee(db):
+    return factories.trainee(db, status=TraineeStatus.ACTIVE, time_zone="America/New_York")
+
+
+def test_a_queued_text_is_sent_with_a_status_callback_and_recorded(services, db, sending, trainee):
+    row_id = _queue(db, trainee, OutboundKind.REPLY, "Nice work today!", "reply:1")
+    assert _drain(services, db) == ["sent"]
+    [request] = sending.messages
+    assert request["to"] == trainee.phone and request["body"] == "Nice work today!"
+    assert request["_status_callback"] == f"https://coach.test/twilio/status?o={row_id}"
+    row = _row(db, row_id)
+    assert row.state is DeliveryState.SENT and row.provider_sid == request["sid"] and row.segments == 1
+    message = db.scalar(sa.select(Message).where(Message.outbound_id == row_id))
+    assert (
+        message is not None
+        and message.direction is Direction.OUTBOUND
+        and message.provider_sid == row.provider_sid
+    )
+
+
+def test_replies_leave_before_proactive_texts(services, db, sending, trainee):
+    other = factories.trainee(db, status=TraineeStatus.ACTIVE)
+    _queue(db, trainee, OutboundKind.DAILY_WORKOUT, "Workout", "daily:a")
+    _queue(db, other, OutboundKind.REPLY, "Reply", "reply:b")
+    _drain(services, db)
+    assert [m["body"] for m in sending.messages] == ["Reply", "Workout"]
+
+
+def test_a_trainees_texts_leave_in_the_order_they_were_queued(services, db, sending, trainee):
+    for n in range(5):
+        _queue(db, trainee, OutboundKind.SYSTEM if n % 2 else OutboundKind.REPLY, f"part {n}", f"k{n}")
+    _drain(services, db)
+    assert [m["body"] for m in sending.messages] == [f"part {n}" for n in range(5)]
+
+
+def test_a_long_text_is_split_into_ordered_parts_within_the_budget(services, db, sending, trainee):
+    body = "\n".join(f"Exercise {n}: 3 sets of 10 reps, rest 90 seconds between sets." for n in range(20))
+    outbox.enqueue_text(
+        db,
+        trainee_id=trainee.id,
+        kind=OutboundKind.REPLY,
+        body=body,
+        idempotency_key="long",
+        segment_budget=2,
+    )
+    db.commit()
+    _drain(services, db)
+    sent = [m["body"] for m in sending.messages]
+    assert len(sent) > 1 and all(len(part) <= 306 for part in sent)
+    assert " ".join(sent).split() == body.split()
+
+
+def test_queuing_the_same_key_twice_sends_once(services, db, sending, trainee):
+    _queue(db, trainee, OutboundKind.DAILY_WORKOUT, "Workout", "daily:1:2026-11-23")
+    assert (
+        outbox.enqueue_text(
+            db,
+            trainee_id=trainee.id,
+            kind=OutboundKind.DAILY_WORKOUT,
+            body="Workout",
+            idempotency_key="daily:1:2026-11-23",
+            segment_budget=3,
+        )
+        == []
+    )
+    _drain(services, db)
+    assert len(sending.messages) == 1
+
+
+def test_nothing_is_sent_to_someone_who_opted_out(services, db, sending, trainee):
+    row_id = _queue(db, trainee, OutboundKind.DAILY_WORKOUT, "Workout", "daily:x")
+    trainee.status = TraineeStatus.OPTED_OUT
+    db.commit()
+    assert _drain(services, db) == ["suppressed"]
+    assert sending.messages == []
+    assert _row(db, row_id).state is DeliveryState.SUPPRESSED
+
+
+def test_proactive_texts_wait_out_quiet_hours_but_replies_do_not(services, db, sending, trainee):
+    late = datetime(2026, 11, 24, 3, 30, tzinfo=UTC)  # 22:30 in New York
+    workout = _queue(db, trainee, OutboundKind.DAILY_WORKOUT, "Workout", "daily:q")
+    reply = _queue(db, trainee, OutboundKind.REPLY, "Sure, rest tomorrow", "reply:q")
+    assert sorted(_drain(services, db, now=late)) == ["deferred", "sent"]
+    assert [m["body"] for m in sending.messages] == ["Sure, rest tomorrow"]
+    assert _row(db, reply).state is DeliveryState.SENT
+    waiting = _row(db, workout)
+    assert waiting.state is DeliveryState.QUEUED
+    assert waiting.not_before == datetime(2026, 11, 24, 13, 0, tzinfo=UTC)  # 08:00 New York
+    assert _drain(services, db, now=datetime(2026, 11, 24, 13, 0, tzinfo=UTC)) == ["sent"]
+
+
+@pytest.mark.parametrize("code", [30003, 21611, 30001])
+def test_transient_failures_are_retried_with_backoff(services, db, sending, trainee, code):
+    row_id = _queue(db, trainee, OutboundKind.REPLY, "Hi", "r")
+    sending.fail_next(1, http_status=400, code=code)
+    assert _drain(services, db) == ["retry"]
+    row = _row(db, row_id)
+    assert row.state is DeliveryState.QUEUED and row.attempts == 1 and row.error_code == code
+    assert row.next_attempt_at > NOON_UTC + timedelta(seconds=20)
+    assert _drain(services, db, now=NOON_UTC + timedelta(minutes=1)) == ["sent"]
+    assert _row(db, row_id).state is DeliveryState.SENT
+
+
+@pytest.mark.parametrize("http_status", [429, 500, 503])
+def test_rate_limits_and_server_errors_are_retried(services, db, sending, trainee, http_status):
+    row_id = _queue(db, trainee, OutboundKind.REPLY, "Hi", "r")
+    sending.fail_next(1, http_status=http_status, code=20429 if http_status == 429 else 20500)
+    assert _drain(services, db) == ["retry"]
+    assert _row(db, row_id).state is DeliveryState.QUEUED
+
+
+def test_a_timeout_is_retried(services, db, sending, trainee):
+    row_id = _queue(db, trainee, OutboundKind.REPLY, "Hi", "r")
+    sending.hang_next(1, seconds=3)
+    assert _drain(services, db) == ["retry"]
+    assert _row(db, row_id).error_code is None
+
+
+def test_retries_stop_at_the_configured_limit(services, db, sending, trainee):
+    row_id = _queue(db, trainee, OutboundKind.REPLY, "Hi", "r")
+    sending.fail_next(10, http_status=400, code=30003)
+    now = NOON_UTC
+    outcomes = []
+    for _ in range(services.settings.sms_max_attempts):
+        outcomes += _drain(services, db, now=now)
+        now += timedelta(hours=1)
+    assert outcomes == ["retry"] * (services.settings.sms_max_attempts - 1) + ["failed"]
+    assert _row(db, row_id).state is DeliveryState.FAILED
+
+
+def test_21610_means_the_trainee_opted_out_at_the_carrier(services, db, sending, trainee):
+    first = _queue(db, trainee, OutboundKind.REPLY, "Hi", "r1")
+    second = _queue(db, trainee, OutboundKind.DAILY_WORKOUT, "Workout", "d1")
+    sending.fail_next(1, http_status=400, code=21610)
+    assert _drain(services, db) == ["opted_out"]
+    db.refresh(trainee)
+    assert trainee.status is TraineeStatus.OPTED_OUT and trainee.opt_out_source == "carrier:21610"
+    assert _row(db, first).state is DeliveryState.SUPPRESSED
+    assert _row(db, second).state is DeliveryState.SUPPRESSED
+
+
+@pytest.mark.parametrize("code", [30005, 30006, 21211, 21614])
+def test_an_undeliverable_number_is_marked_and_texting_it_stops(services, db, sending, trainee, code):
+    first = _queue(db, trainee, OutboundKind.REPLY, "Hi", "r1")
+    second = _queue(db, trainee, OutboundKind.DAILY_WORKOUT, "Workout", "d1")
+    sending.fail_next(1, http_status=400, code=code)
+    assert _drain(services, db) == ["failed"]
+    db.refresh(trainee)
+    assert trainee.undeliverable_at is not None
+    assert _row(db, first).state is DeliveryState.FAILED and _row(db, first).error_code == code
+    assert _row(db, second).state is DeliveryState.SUPPRESSED
+
+
+def test_carrier_filtering_fails_the_text_and_keeps_its_code(services, db, sending, trainee):
+    row_id = _queue(db, trainee, OutboundKind.REPLY, "Hi", "r1")
+    sending.fail_next(1, http_status=400, code=30007)
+    assert _drain(services, db) == ["failed"]
+    row = _row(db, row_id)
+    assert row.state is DeliveryState.FAILED and row.error_code == 30007 and row.error_message
+    db.refresh(trainee)
+    assert trainee.undeliverable_at is None
+
+
+def test_a_retry_waiting_earlier_holds_back_the_trainees_later_texts(services, db, sending, trainee):
+    _queue(db, trainee, OutboundKind.REPLY, "first", "a")
+    _queue(db, trainee, OutboundKind.REPLY, "second", "b")
+    sending.fail_next(1, http_status=503, code=20503)
+    assert _drain(services, db) == ["retry"]
+    assert sending.messages == []
+    _drain(services, db, now=NOON_UTC + timedelta(minutes=5))
+    assert [m["body"] for m in sending.messages] == ["first", "second"]
