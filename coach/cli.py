@@ -16,6 +16,10 @@ def main(argv: list[str] | None = None) -> int:
 
         scheduler_main(args[1:])
         return 0
+    if args and args[0] == "parse-log":
+        from coach.training.parse_log_command import main as parse_log_main
+
+        return parse_log_main(args[1:])
     parser = _parser()
     ns = parser.parse_args(args)
     if ns.command is None:
@@ -33,8 +37,13 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--port", type=int, default=8000)
     run.add_argument("--check", action="store_true", help="exit once /healthz answers 200")
     run.add_argument("--keep-services", action="store_true", help="leave embedded servers running")
+    run.add_argument("--phone", default="+15551230000", help="the number the simulator texts from")
     services = sub.add_parser("services", help="embedded PostgreSQL and Redis for local runs")
     services.add_argument("action", choices=["start", "stop"])
+    chat = sub.add_parser("chat", help="text a running Coach from this terminal")
+    chat.add_argument("--phone", default="+15551230000", help="the number you text from (E.164)")
+    chat.add_argument("--url", default=None, help="where Coach listens (default: PUBLIC_BASE_URL)")
+    sub.add_parser("parse-log", help='show what the log parser understands: coach parse-log "squat 100x5"')
     sub.add_parser("worker", help="run an RQ worker")
     sub.add_parser("scheduler", help="run the scheduler (see coach scheduler --help)")
     return parser
@@ -57,7 +66,7 @@ def _seed(_: argparse.Namespace) -> int:
 def _run(ns: argparse.Namespace) -> int:
     from coach.local_run import run
 
-    return run(port=ns.port, check=ns.check, keep_services=ns.keep_services)
+    return run(port=ns.port, check=ns.check, keep_services=ns.keep_services, phone=ns.phone)
 
 
 def _services(ns: argparse.Namespace) -> int:
@@ -71,6 +80,16 @@ def _services(ns: argparse.Namespace) -> int:
     return 0
 
 
+def _chat(ns: argparse.Namespace) -> int:
+    from coach.bootstrap import bootstrap
+    from coach.messaging.phone import to_e164
+    from coach.messaging.simulator import Simulator, chat
+
+    services = bootstrap()
+    chat(Simulator(services, to_e164(ns.phone), ns.url or services.settings.public_base_url))
+    return 0
+
+
 def _worker(_: argparse.Namespace) -> int:
     from workers.worker import main as worker_main
 
@@ -78,7 +97,7 @@ def _worker(_: argparse.Namespace) -> int:
     return 0
 
 
-_HANDLERS = {"seed": _seed, "run": _run, "services": _services, "worker": _worker}
+_HANDLERS = {"seed": _seed, "run": _run, "services": _services, "worker": _worker, "chat": _chat}
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -13,6 +13,8 @@ import time
 import urllib.error
 import urllib.request
 from dataclasses import replace
+from pathlib import Path
+from typing import IO
 
 from coach import embedded
 from coach.bootstrap import bootstrap, resolve_services
@@ -64,8 +66,13 @@ def wait_healthy(url: str, timeout: float, children: dict[str, subprocess.Popen[
     return False
 
 
-def run(port: int = 8000, check: bool = False, keep_services: bool = False) -> int:
-    """Start everything; with check=True, exit 0 once /healthz answers 200 (used by tests and CI)."""
+def run(
+    port: int = 8000, check: bool = False, keep_services: bool = False, phone: str = "+15551230000"
+) -> int:
+    """Start everything and open the SMS simulator (in a terminal).
+
+    With check=True, exit 0 once /healthz answers 200 (used by tests and CI).
+    """
     settings = load_settings()
     if settings.public_base_url == "http://127.0.0.1:8000" and port != 8000:
         settings = replace(settings, public_base_url=f"http://127.0.0.1:{port}")
@@ -81,7 +88,16 @@ def run(port: int = 8000, check: bool = False, keep_services: bool = False) -> i
     print(f"coach: movement library ready ({result.inserted} new, {result.updated} updated)")
 
     env = process_env(settings, port)
-    children = {name: subprocess.Popen(cmd, env=env) for name, cmd in commands(port).items()}
+    interactive = sys.stdin.isatty() and not check
+    log_dir = settings.data_dir / "logs"
+    log_dir.mkdir(parents=True, exist_ok=True)
+    children = {
+        # In a terminal the simulator owns the screen, so the processes write to log files instead.
+        name: subprocess.Popen(
+            cmd, env=env, stdout=_log(log_dir, name, interactive), stderr=subprocess.STDOUT
+        )
+        for name, cmd in commands(port).items()
+    }
     healthz = f"http://127.0.0.1:{port}/healthz"
     try:
         if not wait_healthy(healthz, 60, children):
@@ -89,6 +105,10 @@ def run(port: int = 8000, check: bool = False, keep_services: bool = False) -> i
             return 1
         print(f"coach: up at http://127.0.0.1:{port} (web, worker, scheduler); health: {healthz}")
         if check:
+            return 0
+        if interactive:
+            print(f"coach: process logs are in {log_dir}/")
+            _open_simulator(settings, phone, port)
             return 0
         print("coach: press Ctrl-C to stop")
         while all(proc.poll() is None for proc in children.values()):
@@ -101,6 +121,21 @@ def run(port: int = 8000, check: bool = False, keep_services: bool = False) -> i
         if started_embedded and not keep_services:
             embedded.stop_redis(settings.data_dir)
             embedded.stop_postgres(settings.data_dir)
+
+
+def _log(log_dir: Path, name: str, interactive: bool) -> IO[bytes] | None:
+    return (log_dir / f"{name}.log").open("ab") if interactive else None
+
+
+def _open_simulator(settings: Settings, phone: str, port: int) -> None:
+    from coach.messaging.phone import to_e164
+    from coach.messaging.simulator import Simulator, chat
+
+    services = bootstrap(settings)
+    try:
+        chat(Simulator(services, to_e164(phone), f"http://127.0.0.1:{port}"))
+    finally:
+        services.close()
 
 
 def _stop_children(children: dict[str, subprocess.Popen[bytes]]) -> None:
