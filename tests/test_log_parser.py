@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 from coach.models.enums import Units
 from coach.movements.library import load_library
 from coach.training import parse_log_command
-from coach.training.log_parser import MAX_CLAUSE_CHARS, KnownMovement, MovementIndex, ParsedLog, parse_log
+from coach.training.log_parsing import MAX_CLAUSE_CHARS, KnownMovement, MovementIndex, ParsedLog, parse_log
 
 MOVEMENTS = [
     ("back_squat", "Back Squat", ["squat", "high bar squat"]),

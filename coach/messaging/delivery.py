@@ -24,7 +24,7 @@ from coach.messaging.inbound import suppress_queued
 from coach.messaging.outbox import PROACTIVE
 from coach.messaging.quiet import quiet_until
 from coach.messaging.status import forward_state
-from coach.models import Message, OutboundMessage, Trainee
+from coach.models import Conversation, Message, OutboundMessage, Trainee
 from coach.models.enums import DeliveryState, Direction, TraineeStatus
 
 log = logging.getLogger("coach.sender")
@@ -41,12 +41,13 @@ class Claimed:
     status: TraineeStatus
     time_zone: str
     undeliverable: bool
+    conversation_id: int | None
 
 
-def _claim_query(now: datetime) -> sa.Select[*tuple[Any, ...]]:
+def _claim_statement() -> sa.Select[*tuple[Any, ...]]:
     row = OutboundMessage
     earlier = aliased(OutboundMessage)
-    due = sa.or_(row.not_before.is_(None), row.not_before <= now)
+    now = sa.bindparam("now", type_=sa.DateTime(timezone=True))
     earlier_unsent = sa.exists().where(
         earlier.trainee_id == row.trainee_id,
         earlier.sequence < row.sequence,
@@ -65,17 +66,27 @@ def _claim_query(now: datetime) -> sa.Select[*tuple[Any, ...]]:
             Trainee.status,
             Trainee.time_zone,
             Trainee.undeliverable_at.is_not(None),
+            Conversation.id,
         )
         .join(Trainee, Trainee.id == row.trainee_id)
-        .where(row.state == DeliveryState.QUEUED, row.next_attempt_at <= now, due, ~earlier_unsent)
+        .outerjoin(
+            Conversation, sa.and_(Conversation.trainee_id == row.trainee_id, Conversation.status == "active")
+        )
+        .where(row.state == DeliveryState.QUEUED, row.next_attempt_at <= now, ~earlier_unsent)
+        .where(sa.or_(row.not_before.is_(None), row.not_before <= now))
         .order_by(row.priority, row.sequence)
         .limit(1)
         .with_for_update(of=row, skip_locked=True)
     )
 
 
+_CLAIM = _claim_statement()
+_OUTBOUND: sa.Table = OutboundMessage.__table__  # type: ignore[assignment]
+_MESSAGES: sa.Table = Message.__table__  # type: ignore[assignment]
+
+
 def claim_next(session: Session, now: datetime) -> Claimed | None:
-    found = session.execute(_claim_query(now)).first()
+    found = session.connection().execute(_CLAIM, {"now": now}).first()
     return Claimed(*found) if found else None
 
 
@@ -124,10 +135,11 @@ def _record_sent(session: Session, row: Claimed, result: sms.SendResult, now: da
         error_message=None,
         delivered_at=now if state is DeliveryState.DELIVERED else None,
     )
-    session.execute(
-        insert(Message)
+    # Core statements on the tables: the sender's hot path skips the ORM's bulk-persistence layer.
+    session.connection().execute(
+        insert(_MESSAGES)
         .values(
-            conversation_id=active_conversation_id(session, row.trainee_id),
+            conversation_id=row.conversation_id or active_conversation_id(session, row.trainee_id),
             trainee_id=row.trainee_id,
             direction=Direction.OUTBOUND,
             body=row.body,
@@ -180,8 +192,6 @@ def backoff(attempts: int) -> timedelta:
 
 
 def _set(session: Session, outbound_id: int, **values: object) -> None:
-    session.execute(
-        sa.update(OutboundMessage)
-        .where(OutboundMessage.id == outbound_id)
-        .values(updated_at=sa.func.now(), **values)
+    session.connection().execute(
+        sa.update(_OUTBOUND).where(_OUTBOUND.c.id == outbound_id).values(updated_at=sa.func.now(), **values)
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -40,18 +41,23 @@ def receive_sms(
 ) -> InboundResult:
     """Store one inbound text (idempotent on MessageSid) and apply STOP / START / HELP. Commits."""
     sid, phone, body = _required(params)
+    fields = {"sid": sid, "body": body, "num_media": _num_media(params), "media": _media(params)}
+    if classify(body, opted_out=True) is None:
+        stored = _store_in_one_statement(session, phone, fields)
+        if stored is not None:
+            return _finish_plain_text(session, *stored, now=now)
+    # Keywords (and the rare race of two first texts from a new number) take the locked path.
     trainee = trainee_for_phone(session, phone)
-    conversation_id = active_conversation_id(session, trainee.id)
     message_id = session.scalar(
         insert(Message)
         .values(
-            conversation_id=conversation_id,
+            conversation_id=active_conversation_id(session, trainee.id),
             trainee_id=trainee.id,
             direction=Direction.INBOUND,
             body=body,
             provider_sid=sid,
-            num_media=_num_media(params),
-            media=_media(params),
+            num_media=fields["num_media"],
+            media=fields["media"],
             status=DeliveryState.RECEIVED,
         )
         .on_conflict_do_nothing(index_elements=[Message.provider_sid])
@@ -63,6 +69,65 @@ def receive_sms(
     result = _apply(session, trainee, message_id, body, now=now, segment_budget=segment_budget)
     session.commit()
     return result
+
+
+# The common case in one round trip: find or create the trainee and their conversation, insert the text.
+# Each CTE branch reads the statement's snapshot, so when a concurrent transaction creates the same trainee
+# or conversation the row is not visible here; the statement then returns NULLs and the caller falls back.
+_STORE_TEXT = sa.text(
+    """
+    WITH new_trainee AS (
+        INSERT INTO trainees (phone) VALUES (:phone) ON CONFLICT (phone) DO NOTHING RETURNING id, status
+    ), trainee AS (
+        SELECT id, status FROM new_trainee
+        UNION ALL SELECT id, status FROM trainees WHERE phone = :phone
+        LIMIT 1
+    ), new_conversation AS (
+        INSERT INTO conversations (trainee_id) SELECT id FROM trainee
+        ON CONFLICT (trainee_id) WHERE status = 'active' DO NOTHING RETURNING id
+    ), conversation AS (
+        SELECT id FROM new_conversation
+        UNION ALL
+        SELECT c.id FROM conversations c JOIN trainee t ON c.trainee_id = t.id WHERE c.status = 'active'
+        LIMIT 1
+    ), message AS (
+        INSERT INTO messages
+            (conversation_id, trainee_id, direction, body, provider_sid, num_media, media, status)
+        SELECT conversation.id, trainee.id, 'inbound', :body, :sid, :num_media, CAST(:media AS jsonb),
+            'received'
+        FROM conversation, trainee
+        ON CONFLICT (provider_sid) DO NOTHING RETURNING id
+    )
+    SELECT trainee.id, trainee.status::text, (SELECT id FROM conversation), (SELECT id FROM message)
+    FROM trainee
+    """
+)
+
+
+def _store_in_one_statement(
+    session: Session, phone: str, fields: dict[str, object]
+) -> tuple[int, TraineeStatus, int | None] | None:
+    """(trainee id, status, new message id or None for a duplicate); None when the caller must fall back."""
+    row = session.execute(
+        _STORE_TEXT, {**fields, "phone": phone, "media": json.dumps(fields["media"])}
+    ).first()
+    if row is None or row[2] is None:
+        session.rollback()
+        return None
+    return int(row[0]), TraineeStatus(row[1]), row[3]
+
+
+def _finish_plain_text(
+    session: Session, trainee_id: int, status: TraineeStatus, message_id: int | None, *, now: datetime
+) -> InboundResult:
+    if message_id is None:
+        session.commit()
+        return InboundResult(None, trainee_id, None, needs_answer=False, queued_outbound=False)
+    opted_out = status is TraineeStatus.OPTED_OUT
+    if opted_out:  # kept, never answered: nothing but START reaches an opted-out number
+        session.execute(sa.update(Message).where(Message.id == message_id).values(handled_at=now))
+    session.commit()
+    return InboundResult(message_id, trainee_id, None, needs_answer=not opted_out, queued_outbound=False)
 
 
 def _apply(

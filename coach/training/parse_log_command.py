@@ -10,7 +10,7 @@ import json
 
 from coach.models.enums import Units
 from coach.movements.library import load_library
-from coach.training.log_parser import MovementIndex, parse_log
+from coach.training.log_parsing import MovementIndex, parse_log
 
 
 def main(argv: list[str]) -> int:

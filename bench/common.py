@@ -1,0 +1,104 @@
+"""Shared pieces of the benchmarks: servers to measure against, timing, and printing figures."""
+
+from __future__ import annotations
+
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from coach.migrate import upgrade
+from tests import servers
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def bench_database(name: str) -> str:
+    """A fresh, migrated database for one benchmark on the test server (DATABASE_URL or embedded)."""
+    url = servers.scratch_database(name)
+    upgrade(url)
+    return url
+
+
+def bench_redis_url() -> str:
+    os.environ.setdefault("COACH_TEST_REDIS_DB", "12")
+    return servers.redis_url()
+
+
+@contextmanager
+def gunicorn(
+    app: str, env: dict[str, str], workers: int = 2, port: int | None = None, threads: int = 4
+) -> Iterator[str]:
+    """Serve `app` with gunicorn on a local port (free if not given); yields its base URL."""
+    port = port or free_port()
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            str(workers),
+            "--worker-class",
+            "gthread",
+            "--threads",
+            str(threads),
+            "--log-level",
+            "warning",
+            app,
+        ],
+        env={**os.environ, **env},
+        cwd=ROOT,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        wait_for(base + "/healthz")
+        yield base
+    finally:
+        proc.terminate()
+        proc.wait(timeout=20)
+
+
+def wait_for(url: str, timeout: float = 30) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(url, timeout=1) as response:  # noqa: S310 - local
+                if response.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.1)
+    raise RuntimeError(f"{url} did not come up")
+
+
+def percentile(values: list[float], pct: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(pct / 100 * (len(ordered) - 1)))]
+
+
+def ms(seconds: float) -> str:
+    return f"{seconds * 1000:.1f} ms"
+
+
+def summary(latencies: list[float]) -> str:
+    return f"p50 {ms(statistics.median(latencies))}, p99 {ms(percentile(latencies, 99))}"
+
+
+def print_table(title: str, rows: list[tuple[str, str, str]]) -> None:
+    print(f"\n{title}")
+    width = max(len(r[0]) for r in rows)
+    for name, value, note in rows:
+        print(f"  {name.ljust(width)}  {value:>18}  {note}")
