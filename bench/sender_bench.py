@@ -11,6 +11,7 @@ import argparse
 import multiprocessing
 import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 
 import requests
@@ -49,7 +50,9 @@ def plain_loop(base_url: str, texts: int) -> float:
     return texts / (time.perf_counter() - started)
 
 
-def coach_sender(base_url: str, database_url: str, texts: int, senders: int) -> float:
+def coach_sender(
+    base_url: str, database_url: str, texts: int, senders: int, batch: int, concurrency: int
+) -> float:
     engine = make_engine(database_url, pool_size=senders + 2)
     sessions = sessionmaker(bind=engine)
     settings = Settings(public_base_url="https://coach.example", twilio_from_number="+15550009999")
@@ -59,18 +62,19 @@ def coach_sender(base_url: str, database_url: str, texts: int, senders: int) -> 
     )
     now = datetime(2026, 11, 23, 17, 0, tzinfo=UTC)
 
-    def drain() -> None:
+    def drain(executor: ThreadPoolExecutor) -> None:
         while True:
             with sessions() as session:
-                if delivery.send_one(session, sender, settings, now) is None:
+                if not delivery.send_due(session, sender, settings, now, limit=batch, executor=executor):
                     return
 
     started = time.perf_counter()
-    threads = [threading.Thread(target=drain) for _ in range(senders)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    with ThreadPoolExecutor(max_workers=concurrency) as executor:
+        threads = [threading.Thread(target=drain, args=(executor,)) for _ in range(senders)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
     rate = texts / (time.perf_counter() - started)
     engine.dispose()
     return rate
@@ -100,7 +104,9 @@ def _queue(sessions: sessionmaker, texts: int) -> None:  # type: ignore[type-arg
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--texts", type=int, default=1000)
-    parser.add_argument("--senders", type=int, default=1)
+    parser.add_argument("--senders", type=int, default=1, help="sender loops (RQ send jobs) at once")
+    parser.add_argument("--batch", type=int, default=16, help="texts claimed per transaction")
+    parser.add_argument("--concurrency", type=int, default=8, help="texts handed to Twilio at once")
     args = parser.parse_args()
     database_url = bench_database("coach_bench_sender")
     ports: multiprocessing.Queue = multiprocessing.Queue()  # type: ignore[type-arg]
@@ -110,12 +116,13 @@ def main() -> None:
     try:
         plain_loop(base_url, 100)  # warm-up
         plain = plain_loop(base_url, args.texts)
-        coach = coach_sender(base_url, database_url, args.texts, args.senders)
+        coach = coach_sender(base_url, database_url, args.texts, args.senders, args.batch, args.concurrency)
     finally:
         server.terminate()
     ratio = coach / plain
     print_table(
-        f"Sender throughput, {args.texts} texts to the local Twilio double ({args.senders} sender thread(s))",
+        f"Sender throughput, {args.texts} texts to the local Twilio double "
+        f"({args.senders} sender, batch {args.batch}, {args.concurrency} at once)",
         [
             ("plain requests.Session POST loop", f"{plain:.0f} texts/s", ""),
             ("Coach sender (claim, send, record)", f"{coach:.0f} texts/s", ""),

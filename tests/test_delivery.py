@@ -214,3 +214,41 @@ def test_a_retry_waiting_earlier_holds_back_the_trainees_later_texts(services, d
     assert sending.messages == []
     _drain(services, db, now=NOON_UTC + timedelta(minutes=5))
     assert [m["body"] for m in sending.messages] == ["first", "second"]
+
+
+def test_a_batch_takes_one_text_per_trainee_and_sends_them_concurrently(services, db, sending):
+    from concurrent.futures import ThreadPoolExecutor
+
+    people = [factories.trainee(db, status=TraineeStatus.ACTIVE) for _ in range(3)]
+    for n in range(2):
+        for person in people:
+            _queue(db, person, OutboundKind.REPLY, f"{person.id}:{n}", f"batch:{person.id}:{n}")
+    with ThreadPoolExecutor(max_workers=4) as executor:
+        first = delivery.send_due(
+            db, services.sms_sender(), services.settings, NOON_UTC, limit=10, executor=executor
+        )
+        second = delivery.send_due(
+            db, services.sms_sender(), services.settings, NOON_UTC, limit=10, executor=executor
+        )
+        idle = delivery.send_due(
+            db, services.sms_sender(), services.settings, NOON_UTC, limit=10, executor=executor
+        )
+    assert (first, second, idle) == (["sent"] * 3, ["sent"] * 3, [])
+    bodies = [m["body"] for m in sending.messages]
+    for person in people:
+        assert [b for b in bodies if b.startswith(f"{person.id}:")] == [f"{person.id}:0", f"{person.id}:1"]
+    assert (
+        db.scalar(
+            sa.select(sa.func.count()).select_from(Message).where(Message.direction == Direction.OUTBOUND)
+        )
+        >= 6
+    )
+
+
+def test_a_failure_inside_a_batch_does_not_hold_up_the_others(services, db, sending):
+    people = [factories.trainee(db, status=TraineeStatus.ACTIVE) for _ in range(3)]
+    for person in people:
+        _queue(db, person, OutboundKind.REPLY, "hello", f"mixed:{person.id}")
+    sending.fail_next(1, http_status=400, code=30007)
+    outcomes = delivery.send_due(db, services.sms_sender(), services.settings, NOON_UTC, limit=10)
+    assert sorted(outcomes) == ["failed", "sent", "sent"]

