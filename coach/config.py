@@ -72,7 +72,8 @@ class Settings:
     # A failing send is retried with exponential backoff this many times in all.
     sms_max_attempts: int = 6
     # A row claimed by a sender for longer than this is presumed abandoned (crashed sender).
-    send_claim_timeout_seconds: int = 120
+    # A scheduler that was down sends what fell due within this window and skips anything older.
+    scheduler_grace_minutes: int = 180
     data_dir: Path = Path(".coach")
     defaulted: tuple[str, ...] = ()
 
@@ -150,6 +151,7 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         quiet_hours=QuietHours.parse(_clean(env_map, "QUIET_HOURS") or "21:00-08:00"),
         sms_segment_budget=_int(env_map, "SMS_SEGMENT_BUDGET", 3, minimum=1),
         sms_max_attempts=_int(env_map, "SMS_MAX_ATTEMPTS", 6, minimum=1),
+        scheduler_grace_minutes=_int(env_map, "SCHEDULER_GRACE_MINUTES", 180, minimum=1),
         data_dir=data_dir,
         defaulted=tuple(defaulted),
     )

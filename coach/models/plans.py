@@ -139,6 +139,9 @@ class Workout(Timestamps, Base):
     completed_at: Mapped[datetime | None]
     estimated_minutes: Mapped[int | None] = mapped_column(sa.SmallInteger)
     notes: Mapped[str | None]
+    # The workout as the trainee will read it, rendered whenever the workout is written, so the scheduler
+    # can queue every due trainee's text with one INSERT ... SELECT.
+    sms_text: Mapped[str | None]
 
     microcycle: Mapped[Microcycle] = relationship(back_populates="workouts")
     exercises: Mapped[list[WorkoutExercise]] = relationship(

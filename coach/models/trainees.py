@@ -33,8 +33,8 @@ class Trainee(Timestamps, Base):
         sa.CheckConstraint(f"phone ~ '{E164_PATTERN}'", name="phone_e164"),
         sa.CheckConstraint("persona_aggression BETWEEN 1 AND 5", name="persona_aggression_range"),
         sa.CheckConstraint("training_days <@ ARRAY[1,2,3,4,5,6,7]::smallint[]", name="training_days_isodow"),
-        # The scheduler's hot path: active trainees by local send time and zone.
-        sa.Index("ix_trainees_due", "send_time", "time_zone", postgresql_where=sa.text("status = 'active'")),
+        # The scheduler's hot path: active trainees of a zone by local send time.
+        sa.Index("ix_trainees_due", "time_zone", "send_time", postgresql_where=sa.text("status = 'active'")),
     )
 
     id: Mapped[int] = id_column()

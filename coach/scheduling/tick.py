@@ -3,22 +3,32 @@
 from __future__ import annotations
 
 import logging
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from coach.bootstrap import Services
 from coach.messaging import sweeper, tasks
+from coach.scheduling import due
 
 LAST_TICK_KEY = "coach:scheduler:last_tick"
 log = logging.getLogger("coach.scheduler")
 
 
 def run_tick(services: Services, now: datetime, *, dry_run: bool = False) -> dict[str, int]:
-    """Run the periodic work due at `now` and return what was queued, by kind."""
+    """Queue the texts due at `now` and recover lost work; returns counts by kind.
+
+    With dry_run the same statements run and are rolled back, so the counts are what would be queued.
+    """
     if now.tzinfo is None:
         raise ValueError("scheduler ticks take an aware UTC instant")
+    grace = timedelta(minutes=services.settings.scheduler_grace_minutes)
     with services.sessions() as session:
+        report = due.queue_due_texts(session, due.window(now, grace))
+        if dry_run:
+            session.rollback()
+        else:
+            session.commit()
         lost = sweeper.find_lost_work(session, now)
-    report = {"answers_requeued": len(lost.owed_message_ids), "texts_due": lost.texts_due}
+    report.update(answers_requeued=len(lost.owed_message_ids), texts_due=lost.texts_due)
     if dry_run:
         return report
     for message_id in lost.owed_message_ids:

@@ -235,11 +235,38 @@ ENUMS = {
 }
 
 
+# The scheduler's SQL function: the instant a local wall-clock time happens on a local date in a zone.
+# On the spring-forward day a time inside the gap (02:30 in New York) does not exist; it happens at the
+# first minute after the gap (03:00). On the fall-back day PostgreSQL picks one of the two instants, so the
+# time still happens once.
+CREATE_LOCAL_INSTANT = """
+CREATE OR REPLACE FUNCTION coach_local_instant(local_day date, local_time time, zone text)
+RETURNS timestamptz LANGUAGE plpgsql STABLE PARALLEL SAFE AS $$
+DECLARE
+    wanted timestamp := local_day + local_time;
+    instant timestamptz := wanted AT TIME ZONE zone;
+    shift interval := (instant AT TIME ZONE zone) - wanted;
+BEGIN
+    IF shift = interval '0' THEN
+        RETURN instant;
+    END IF;
+    instant := date_trunc('minute', instant - shift);
+    WHILE (instant AT TIME ZONE zone) < wanted LOOP
+        instant := instant + interval '1 minute';
+    END LOOP;
+    RETURN instant;
+END
+$$;
+"""
+DROP_LOCAL_INSTANT = "DROP FUNCTION IF EXISTS coach_local_instant(date, time, text);"
+
+
 def upgrade() -> None:
     bind = op.get_bind()
     for enum in ENUMS.values():
         enum.create(bind)
     op.execute(sa.schema.CreateSequence(sa.Sequence("outbound_messages_sequence_seq")))
+    op.execute(CREATE_LOCAL_INSTANT)
     op.create_table(
         "movements",
         sa.Column("id", sa.BigInteger(), sa.Identity(always=False), nullable=False),
@@ -341,7 +368,7 @@ def upgrade() -> None:
     op.create_index(
         "ix_trainees_due",
         "trainees",
-        ["send_time", "time_zone"],
+        ["time_zone", "send_time"],
         unique=False,
         postgresql_where=sa.text("status = 'active'"),
     )
@@ -802,6 +829,7 @@ def upgrade() -> None:
         sa.Column("completed_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("estimated_minutes", sa.SmallInteger(), nullable=True),
         sa.Column("notes", sa.Text(), nullable=True),
+        sa.Column("sms_text", sa.Text(), nullable=True),
         sa.Column("created_at", sa.DateTime(timezone=True), server_default=sa.text("now()"), nullable=False),
         sa.Column("updated_at", sa.DateTime(timezone=True), server_default=sa.text("now()"), nullable=False),
         sa.CheckConstraint(
@@ -968,6 +996,7 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    op.execute(DROP_LOCAL_INSTANT)
     op.drop_constraint(op.f("fk_messages_outbound_id_outbound_messages"), "messages", type_="foreignkey")
     op.drop_index(op.f("ix_set_logs_workout_log_id"), table_name="set_logs")
     op.drop_index("ix_set_logs_movement_created", table_name="set_logs")

@@ -1,0 +1,201 @@
+"""What falls due in a tick, written to the message queue by a fixed handful of set-based statements.
+
+Every statement is `INSERT ... SELECT ... ON CONFLICT (idempotency_key) DO NOTHING`: a trainee is due when
+their local send time, turned into an instant by `coach_local_instant` (DST-safe), lies in the tick's
+window (now - grace, now]. The idempotency key names the trainee and their local date (or ISO week), so
+reruns, overlapping windows and two schedulers at once can never queue a text twice, and a scheduler that
+was down catches up within the grace window and skips anything older. A local time the clock skips (spring
+forward) happens at the first minute after the gap; one it repeats (fall back) happens once, at its
+standard-time occurrence.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, time, timedelta
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+REST_DAY_TEXT = "Rest day today. Sleep well, eat well, take a walk if you feel like it. Back at it tomorrow!"
+WEEKLY_PREVIEW_TIME = time(18, 0)  # Sunday evening, local
+NUDGE_TIME = time(10, 0)  # late morning, local
+SILENT_DAYS_BEFORE_NUDGE = 4
+MAX_IGNORED_NUDGES = 3
+MISSED_TEXT = (
+    "Yesterday's workout is still open. Did you get it done? Reply 'done', 'skipped', or tell me how it went."
+)
+SILENCE_TEXT = (
+    "Haven't heard from you in a few days. How are you feeling? Reply with anything and we'll pick up "
+    "where you left off."
+)
+
+# The window in each zone's wall-clock time, computed once per zone rather than once per trainee: for every
+# local day the window touches, the range of local times it covers, widened by an hour each side so a DST
+# shift cannot hide a trainee (the exact instant is checked below).
+_ZONE_WINDOWS = """
+    WITH zones AS (
+        SELECT tz,
+               CAST(:now AS timestamptz) AT TIME ZONE tz AS now_local,
+               CAST(:since AS timestamptz) AT TIME ZONE tz AS since_local
+        FROM (SELECT DISTINCT time_zone AS tz FROM trainees WHERE status = 'active') active_zones
+    ), zone_windows AS (
+        SELECT tz, day,
+               CAST(greatest(since_local - interval '1 hour', day) - day AS time) AS earliest,
+               CAST(
+                   least(now_local + interval '1 hour', day + interval '1 day' - interval '1 second') - day
+                   AS time
+               ) AS latest
+        FROM zones
+        CROSS JOIN LATERAL (
+            SELECT DISTINCT CAST(local_moment AS date) AS day
+            FROM (VALUES (now_local), (since_local)) AS moments(local_moment)
+        ) days
+    )
+"""
+# The instant a trainee's local time happens on a day; the plpgsql function only for times the clock skipped.
+_DUE_AT = """
+    CROSS JOIN LATERAL (
+        SELECT CASE
+            WHEN (((zw.day + {at}) AT TIME ZONE t.time_zone) AT TIME ZONE t.time_zone) = zw.day + {at}
+            THEN (zw.day + {at}) AT TIME ZONE t.time_zone
+            ELSE coach_local_instant(zw.day, {at}, t.time_zone)
+        END AS due_at
+    ) due
+"""
+# Trainees whose send time falls in their zone's window (a range scan of ix_trainees_due).
+_BY_SEND_TIME = """
+    FROM zone_windows zw
+    JOIN trainees t ON t.time_zone = zw.tz AND t.status = 'active'
+        AND t.send_time BETWEEN zw.earliest AND zw.latest
+""" + _DUE_AT.format(at="t.send_time")
+# Every trainee of a zone whose window contains a fixed local time (weekly preview, nudges).
+_AT_LOCAL_TIME = """
+    FROM zone_windows zw
+    JOIN trainees t ON t.time_zone = zw.tz AND t.status = 'active'
+        AND CAST({at} AS time) BETWEEN zw.earliest AND zw.latest
+""" + _DUE_AT.format(at="CAST({at} AS time)")
+_SENDABLE = """
+    t.undeliverable_at IS NULL AND t.onboarded_at IS NOT NULL
+    AND due.due_at > CAST(:since AS timestamptz) AND due.due_at <= CAST(:now AS timestamptz)
+"""
+_CURRENT_WORKOUTS = """
+    JOIN workouts w ON w.trainee_id = t.id AND w.scheduled_date = {day}
+    JOIN microcycles m ON m.id = w.microcycle_id
+    JOIN fitness_plans p ON p.id = m.plan_id AND p.status = 'active'
+"""
+
+DAILY_WORKOUTS = sa.text(
+    f"""
+    INSERT INTO outbound_messages (trainee_id, kind, body, idempotency_key, priority, next_attempt_at)
+    {_ZONE_WINDOWS}
+    SELECT t.id, 'daily_workout', string_agg(w.sms_text, E'\\n\\n' ORDER BY w.id),
+           'daily:' || t.id || ':' || zw.day, 4, CAST(:now AS timestamptz)
+    {_BY_SEND_TIME}
+    {_CURRENT_WORKOUTS.format(day="zw.day")}
+    WHERE {_SENDABLE} AND w.status = 'pending' AND w.sms_text IS NOT NULL
+    GROUP BY t.id, zw.day
+    ON CONFLICT (idempotency_key) DO NOTHING
+    """
+)
+
+REST_DAYS = sa.text(
+    f"""
+    INSERT INTO outbound_messages (trainee_id, kind, body, idempotency_key, priority, next_attempt_at)
+    {_ZONE_WINDOWS}
+    SELECT t.id, 'rest_day', :rest_text, 'daily:' || t.id || ':' || zw.day, 6, CAST(:now AS timestamptz)
+    {_BY_SEND_TIME}
+    WHERE {_SENDABLE} AND t.rest_day_messages
+      AND EXISTS (SELECT 1 FROM fitness_plans p WHERE p.trainee_id = t.id AND p.status = 'active'
+                  AND zw.day BETWEEN p.start_date AND p.end_date)
+      AND NOT EXISTS (SELECT 1 FROM workouts w WHERE w.trainee_id = t.id AND w.scheduled_date = zw.day)
+    ON CONFLICT (idempotency_key) DO NOTHING
+    """
+)
+
+WEEKLY_PREVIEWS = sa.text(
+    f"""
+    INSERT INTO outbound_messages (trainee_id, kind, body, idempotency_key, priority, next_attempt_at)
+    {_ZONE_WINDOWS}
+    SELECT t.id, 'weekly_preview',
+           'Next week: ' || string_agg(
+               to_char(w.scheduled_date, 'Dy') || ' '
+                   || coalesce(w.focus, replace(w.session_type::text, '_', ' ')),
+               ', ' ORDER BY w.scheduled_date, w.id
+           )
+           || '. How did this week feel, 1-5? (1 = wrecked, 5 = easy)',
+           'weekly:' || t.id || ':' || to_char(zw.day, 'IYYY-"W"IW'), 5, CAST(:now AS timestamptz)
+    {_AT_LOCAL_TIME.format(at=":weekly_time")}
+    {_CURRENT_WORKOUTS.format(day="w.scheduled_date")}
+    WHERE {_SENDABLE} AND extract(isodow FROM zw.day) = 7
+      AND w.scheduled_date BETWEEN zw.day + 1 AND zw.day + 7 AND w.status = 'pending'
+    GROUP BY t.id, zw.day
+    ON CONFLICT (idempotency_key) DO NOTHING
+    """
+)
+
+# At most one nudge a day (the key is per local day), none once three go unanswered.
+NUDGES = sa.text(
+    f"""
+    INSERT INTO outbound_messages (trainee_id, kind, body, idempotency_key, priority, next_attempt_at)
+    {_ZONE_WINDOWS}
+    SELECT t.id, 'nudge', CASE WHEN missed.yes THEN :missed_text ELSE :silence_text END,
+           'nudge:' || t.id || ':' || zw.day, 7, CAST(:now AS timestamptz)
+    {_AT_LOCAL_TIME.format(at=":nudge_time")}
+    CROSS JOIN LATERAL (
+        SELECT max(m.created_at) AS at FROM messages m WHERE m.trainee_id = t.id AND m.direction = 'inbound'
+    ) last_heard
+    CROSS JOIN LATERAL (
+        SELECT EXISTS (
+            SELECT 1 FROM workouts w
+            JOIN microcycles mc ON mc.id = w.microcycle_id
+            JOIN fitness_plans p ON p.id = mc.plan_id AND p.status = 'active'
+            WHERE w.trainee_id = t.id AND w.scheduled_date = zw.day - 1 AND w.status = 'pending'
+        ) AS yes
+    ) missed
+    WHERE {_SENDABLE} AND extract(isodow FROM zw.day) <> 7  -- Sunday has the weekly check-in
+      AND (missed.yes OR last_heard.at < due.due_at - make_interval(days => :silent_days))
+      AND (SELECT count(*) FROM outbound_messages o
+           WHERE o.trainee_id = t.id AND o.kind = 'nudge'
+             AND o.created_at > coalesce(last_heard.at, '-infinity')) < :max_ignored
+    ON CONFLICT (idempotency_key) DO NOTHING
+    """
+)
+
+STATEMENTS = {
+    "daily_workout": DAILY_WORKOUTS,
+    "rest_day": REST_DAYS,
+    "weekly_preview": WEEKLY_PREVIEWS,
+    "nudge": NUDGES,
+}
+
+
+@dataclass(frozen=True)
+class Window:
+    since: datetime  # exclusive
+    now: datetime  # inclusive
+
+
+def window(now: datetime, grace: timedelta) -> Window:
+    return Window(since=now - grace, now=now)
+
+
+def queue_due_texts(session: Session, win: Window) -> dict[str, int]:
+    """Queue everything due in the window (one statement per kind). The caller commits."""
+    params = {
+        "now": win.now,
+        "since": win.since,
+        "rest_text": REST_DAY_TEXT,
+        "weekly_time": WEEKLY_PREVIEW_TIME,
+        "nudge_time": NUDGE_TIME,
+        "missed_text": MISSED_TEXT,
+        "silence_text": SILENCE_TEXT,
+        "silent_days": SILENT_DAYS_BEFORE_NUDGE,
+        "max_ignored": MAX_IGNORED_NUDGES,
+    }
+    queued = {}
+    for kind, statement in STATEMENTS.items():
+        names = statement.compile().params.keys()
+        result = session.execute(statement, {k: v for k, v in params.items() if k in names})
+        queued[kind] = int(result.rowcount)  # type: ignore[attr-defined]
+    return queued
