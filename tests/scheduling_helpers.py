@@ -9,8 +9,16 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 ZONES = [
-    "America/New_York", "America/Los_Angeles", "America/Phoenix", "Europe/London", "Europe/Berlin",
-    "Australia/Sydney", "Asia/Kolkata", "Asia/Tokyo", "Pacific/Chatham", "America/Sao_Paulo",
+    "America/New_York",
+    "America/Los_Angeles",
+    "America/Phoenix",
+    "Europe/London",
+    "Europe/Berlin",
+    "Australia/Sydney",
+    "Asia/Kolkata",
+    "Asia/Tokyo",
+    "Pacific/Chatham",
+    "America/Sao_Paulo",
 ]
 
 
@@ -42,31 +50,48 @@ def _ids(conn: Connection, phones: list[str]) -> list[int]:
 def add_plans(conn: Connection, start: date, days: int, weekdays: tuple[int, ...] = (1, 3, 5)) -> None:
     """Give every trainee without a plan one plan with workouts on `weekdays` for `days` days from start."""
     params = {"start": start, "end": start + timedelta(days=days), "weekdays": list(weekdays)}
-    conn.execute(sa.text(
-        "INSERT INTO fitness_plans (trainee_id, name, goal, split_template, progression_style, start_date, "
-        "end_date, duration_weeks, days_per_week) "
-        "SELECT id, 'Test plan', 'strength', 'full_body', 'double_progression', :start, :end, 8, 3 "
-        "FROM trainees t WHERE NOT EXISTS (SELECT 1 FROM fitness_plans p WHERE p.trainee_id = t.id)"
-    ), params)
-    conn.execute(sa.text(
-        "INSERT INTO mesocycles (plan_id, sequence, name, phase, start_week, week_count) "
-        "SELECT p.id, 1, 'Base', 'accumulation', 1, 8 FROM fitness_plans p "
-        "WHERE NOT EXISTS (SELECT 1 FROM mesocycles m WHERE m.plan_id = p.id)"
-    ))
-    conn.execute(sa.text(
-        "INSERT INTO microcycles (mesocycle_id, plan_id, week_number, start_date) "
-        "SELECT m.id, m.plan_id, 1, :start FROM mesocycles m "
-        "WHERE NOT EXISTS (SELECT 1 FROM microcycles mc WHERE mc.mesocycle_id = m.id)"
-    ), params)
-    conn.execute(sa.text(
-        "INSERT INTO workouts (microcycle_id, trainee_id, scheduled_date, day_number, session_type, focus, "
-        "sms_text) "
-        "SELECT mc.id, p.trainee_id, d::date, 1, 'full_body', 'Full body', 'Workout for ' || d::date "
-        "FROM microcycles mc JOIN fitness_plans p ON p.id = mc.plan_id "
-        "CROSS JOIN generate_series(CAST(:start AS date), CAST(:end AS date), interval '1 day') d "
-        "WHERE extract(isodow FROM d) = ANY(:weekdays) "
-        "AND NOT EXISTS (SELECT 1 FROM workouts w WHERE w.microcycle_id = mc.id)"
-    ), params)
+    conn.execute(
+        sa.text(
+            "INSERT INTO conversations (trainee_id) SELECT id FROM trainees t "
+            "WHERE NOT EXISTS (SELECT 1 FROM conversations c WHERE c.trainee_id = t.id)"
+        )
+    )
+    conn.execute(
+        sa.text(
+            "INSERT INTO fitness_plans (trainee_id, name, goal, split_template, progression_style, "
+            "start_date, end_date, duration_weeks, days_per_week) "
+            "SELECT id, 'Test plan', 'strength', 'full_body', 'double_progression', :start, :end, 8, 3 "
+            "FROM trainees t WHERE NOT EXISTS (SELECT 1 FROM fitness_plans p WHERE p.trainee_id = t.id)"
+        ),
+        params,
+    )
+    conn.execute(
+        sa.text(
+            "INSERT INTO mesocycles (plan_id, sequence, name, phase, start_week, week_count) "
+            "SELECT p.id, 1, 'Base', 'accumulation', 1, 8 FROM fitness_plans p "
+            "WHERE NOT EXISTS (SELECT 1 FROM mesocycles m WHERE m.plan_id = p.id)"
+        )
+    )
+    conn.execute(
+        sa.text(
+            "INSERT INTO microcycles (mesocycle_id, plan_id, week_number, start_date) "
+            "SELECT m.id, m.plan_id, 1, :start FROM mesocycles m "
+            "WHERE NOT EXISTS (SELECT 1 FROM microcycles mc WHERE mc.mesocycle_id = m.id)"
+        ),
+        params,
+    )
+    conn.execute(
+        sa.text(
+            "INSERT INTO workouts (microcycle_id, trainee_id, scheduled_date, day_number, session_type, "
+            "focus, sms_text) "
+            "SELECT mc.id, p.trainee_id, d::date, 1, 'full_body', 'Full body', 'Workout for ' || d::date "
+            "FROM microcycles mc JOIN fitness_plans p ON p.id = mc.plan_id "
+            "CROSS JOIN generate_series(CAST(:start AS date), CAST(:end AS date), interval '1 day') d "
+            "WHERE extract(isodow FROM d) = ANY(:weekdays) "
+            "AND NOT EXISTS (SELECT 1 FROM workouts w WHERE w.microcycle_id = mc.id)"
+        ),
+        params,
+    )
 
 
 def expected_due(day: date, at: time, zone: str) -> datetime:

@@ -5,10 +5,9 @@ from datetime import UTC, date, datetime, time, timedelta
 import pytest
 import sqlalchemy as sa
 
-from coach.models import Message, OutboundMessage, Trainee
+from coach.models import Conversation, Message, OutboundMessage, Trainee
 from coach.models.enums import DeliveryState, Direction, OutboundKind, TraineeStatus
 from coach.scheduling import due
-from tests import factories
 from tests.scheduling_helpers import add_plans, add_rows, expected_due
 
 GRACE = timedelta(hours=3)
@@ -22,7 +21,11 @@ def _tick(db, at: datetime) -> dict[str, int]:
 
 
 def _rows(db, trainee_id: int, kind: OutboundKind | None = None) -> list[OutboundMessage]:
-    query = sa.select(OutboundMessage).where(OutboundMessage.trainee_id == trainee_id).order_by(OutboundMessage.id)
+    query = (
+        sa.select(OutboundMessage)
+        .where(OutboundMessage.trainee_id == trainee_id)
+        .order_by(OutboundMessage.id)
+    )
     if kind is not None:
         query = query.where(OutboundMessage.kind == kind)
     return list(db.scalars(query))
@@ -63,9 +66,13 @@ def test_no_daily_text_on_a_day_without_a_workout(db):
 
 def test_a_moved_workout_is_texted_on_its_new_day(db):
     trainee_id = _trainee(db, "Europe/London", time(8, 0))
-    db.execute(sa.text(
-        "UPDATE workouts SET scheduled_date = '2026-11-27' WHERE trainee_id = :t AND scheduled_date = '2026-11-25'"
-    ), {"t": trainee_id})
+    db.execute(
+        sa.text(
+            "UPDATE workouts SET scheduled_date = '2026-11-27' "
+            "WHERE trainee_id = :t AND scheduled_date = '2026-11-25'"
+        ),
+        {"t": trainee_id},
+    )
     _tick(db, datetime(2026, 11, 25, 8, 0, tzinfo=UTC))
     _tick(db, datetime(2026, 11, 27, 8, 0, tzinfo=UTC))
     [row] = _rows(db, trainee_id, OutboundKind.DAILY_WORKOUT)
@@ -74,8 +81,9 @@ def test_a_moved_workout_is_texted_on_its_new_day(db):
 
 def test_a_time_skipped_by_spring_forward_is_sent_once_at_the_next_valid_minute(db):
     trainee_id = _trainee(db, "America/New_York", time(2, 30))
-    db.execute(sa.text("UPDATE workouts SET scheduled_date = '2027-03-14' WHERE trainee_id = :t"),
-               {"t": trainee_id})
+    db.execute(
+        sa.text("UPDATE workouts SET scheduled_date = '2027-03-14' WHERE trainee_id = :t"), {"t": trainee_id}
+    )
     queued_at = []
     moment = datetime(2027, 3, 14, 6, 0, tzinfo=UTC)
     while moment < datetime(2027, 3, 14, 9, 0, tzinfo=UTC):
@@ -88,8 +96,9 @@ def test_a_time_skipped_by_spring_forward_is_sent_once_at_the_next_valid_minute(
 
 def test_a_time_repeated_by_fall_back_is_sent_once(db):
     trainee_id = _trainee(db, "America/New_York", time(1, 30))
-    db.execute(sa.text("UPDATE workouts SET scheduled_date = '2027-11-07' WHERE trainee_id = :t"),
-               {"t": trainee_id})
+    db.execute(
+        sa.text("UPDATE workouts SET scheduled_date = '2027-11-07' WHERE trainee_id = :t"), {"t": trainee_id}
+    )
     queued = 0
     moment = datetime(2027, 11, 7, 4, 0, tzinfo=UTC)
     while moment < datetime(2027, 11, 7, 9, 0, tzinfo=UTC):
@@ -102,7 +111,9 @@ def test_a_time_repeated_by_fall_back_is_sent_once(db):
 
 
 @pytest.mark.parametrize(("outage_hours", "sent"), [(2, True), (5, False)])
-def test_after_an_outage_texts_within_the_grace_window_go_out_and_older_ones_are_skipped(db, outage_hours, sent):
+def test_after_an_outage_texts_within_the_grace_window_go_out_and_older_ones_are_skipped(
+    db, outage_hours, sent
+):
     trainee_id = _trainee(db, "America/New_York", time(7, 0))
     _tick(db, datetime(2026, 11, 23, 11, 0, tzinfo=UTC))  # the last tick before the outage
     _tick(db, datetime(2026, 11, 23, 11 + outage_hours, 0, tzinfo=UTC))  # the first tick after
@@ -127,7 +138,11 @@ def test_no_proactive_texts_for_trainees_who_should_not_get_them(db, change):
 
 def test_a_chat_reply_earlier_in_the_day_does_not_suppress_the_workout_text(db):
     trainee_id = _trainee(db, "America/New_York", time(7, 0))
-    db.add(OutboundMessage(trainee_id=trainee_id, kind=OutboundKind.REPLY, body="Morning!", idempotency_key="r:1"))
+    db.add(
+        OutboundMessage(
+            trainee_id=trainee_id, kind=OutboundKind.REPLY, body="Morning!", idempotency_key="r:1"
+        )
+    )
     db.commit()
     _tick(db, datetime(2026, 11, 23, 12, 0, tzinfo=UTC))
     assert [r.kind for r in _rows(db, trainee_id)] == [OutboundKind.REPLY, OutboundKind.DAILY_WORKOUT]
@@ -173,7 +188,9 @@ def test_a_missed_workout_gets_one_follow_up_the_next_morning(db):
     for hour in range(24):  # Tuesday, the day after Monday's workout
         _tick(db, datetime(2026, 11, 24, hour, 0, tzinfo=UTC))
     [nudge] = _rows(db, trainee_id, OutboundKind.NUDGE)
-    assert nudge.body == due.MISSED_TEXT and nudge.next_attempt_at == datetime(2026, 11, 24, 10, 0, tzinfo=UTC)
+    assert nudge.body == due.MISSED_TEXT and nudge.next_attempt_at == datetime(
+        2026, 11, 24, 10, 0, tzinfo=UTC
+    )
 
 
 def test_a_completed_workout_gets_no_follow_up(db):
@@ -186,9 +203,17 @@ def test_a_completed_workout_gets_no_follow_up(db):
 def test_nudges_stop_after_three_are_ignored_until_the_trainee_writes(db):
     trainee_id = _trainee(db, "Europe/London", time(7, 0))
     db.execute(sa.text("UPDATE workouts SET status = 'skipped' WHERE trainee_id = :t"), {"t": trainee_id})
-    convo = factories.conversation(db, db.get(Trainee, trainee_id))
-    db.add(Message(conversation_id=convo.id, trainee_id=trainee_id, direction=Direction.INBOUND, body="hi",
-                   status=DeliveryState.RECEIVED, created_at=datetime(2026, 11, 1, tzinfo=UTC)))
+    convo_id = db.scalar(sa.select(Conversation.id).where(Conversation.trainee_id == trainee_id))
+    db.add(
+        Message(
+            conversation_id=convo_id,
+            trainee_id=trainee_id,
+            direction=Direction.INBOUND,
+            body="hi",
+            status=DeliveryState.RECEIVED,
+            created_at=datetime(2026, 11, 1, tzinfo=UTC),
+        )
+    )
     db.commit()
     for day in range(10):  # silent for weeks: one re-engagement nudge a day, at most three
         _tick(db, datetime(2026, 11, 23, 10, 0, tzinfo=UTC) + timedelta(days=day))
