@@ -90,6 +90,13 @@ class OutboundMessage(Timestamps, Base):
             postgresql_where=sa.text("state = 'queued'"),
         ),
         sa.Index("ix_outbound_messages_state_created", "state", "created_at"),
+        # Nudges a trainee has had since they last wrote (the scheduler stops after three).
+        sa.Index(
+            "ix_outbound_messages_nudges",
+            "trainee_id",
+            "created_at",
+            postgresql_where=sa.text("kind = 'nudge'"),
+        ),
         sa.CheckConstraint("attempts >= 0", name="attempts_non_negative"),
     )
 

@@ -53,28 +53,43 @@ _ZONE_WINDOWS = """
         ) days
     )
 """
-# The instant a trainee's local time happens on a day; the plpgsql function only for times the clock skipped.
+# The instant a local time happens on a zone's day, computed once per (zone, day, local time), not once per
+# trainee; the plpgsql function runs only for a time the clock skipped.
 _DUE_AT = """
     CROSS JOIN LATERAL (
         SELECT CASE
-            WHEN (((zw.day + {at}) AT TIME ZONE t.time_zone) AT TIME ZONE t.time_zone) = zw.day + {at}
-            THEN (zw.day + {at}) AT TIME ZONE t.time_zone
-            ELSE coach_local_instant(zw.day, {at}, t.time_zone)
+            WHEN (((zw.day + local_times.at) AT TIME ZONE zw.tz) AT TIME ZONE zw.tz) = zw.day + local_times.at
+            THEN (zw.day + local_times.at) AT TIME ZONE zw.tz
+            ELSE coach_local_instant(zw.day, local_times.at, zw.tz)
         END AS due_at
     ) due
 """
-# Trainees whose send time falls in their zone's window (a range scan of ix_trainees_due).
-_BY_SEND_TIME = """
+# Trainees whose send time falls due: the distinct send times in each zone's window (an index range scan of
+# ix_trainees_due), then the trainees at each due one (an index lookup).
+_BY_SEND_TIME = (
+    """
     FROM zone_windows zw
-    JOIN trainees t ON t.time_zone = zw.tz AND t.status = 'active'
-        AND t.send_time BETWEEN zw.earliest AND zw.latest
-""" + _DUE_AT.format(at="t.send_time")
-# Every trainee of a zone whose window contains a fixed local time (weekly preview, nudges).
-_AT_LOCAL_TIME = """
+    CROSS JOIN LATERAL (
+        SELECT DISTINCT send_time AS at FROM trainees
+        WHERE time_zone = zw.tz AND status = 'active' AND send_time BETWEEN zw.earliest AND zw.latest
+    ) local_times
+"""
+    + _DUE_AT
+    + """
+    JOIN trainees t ON t.time_zone = zw.tz AND t.status = 'active' AND t.send_time = local_times.at
+"""
+)
+# Every trainee of a zone whose window holds a fixed local time (weekly preview, nudges).
+_AT_LOCAL_TIME = (
+    """
     FROM zone_windows zw
+    CROSS JOIN LATERAL (SELECT CAST({at} AS time) AS at) local_times
+"""
+    + _DUE_AT
+    + """
     JOIN trainees t ON t.time_zone = zw.tz AND t.status = 'active'
-        AND CAST({at} AS time) BETWEEN zw.earliest AND zw.latest
-""" + _DUE_AT.format(at="CAST({at} AS time)")
+"""
+)
 _SENDABLE = """
     t.undeliverable_at IS NULL AND t.onboarded_at IS NOT NULL
     AND due.due_at > CAST(:since AS timestamptz) AND due.due_at <= CAST(:now AS timestamptz)
@@ -134,30 +149,32 @@ WEEKLY_PREVIEWS = sa.text(
     """
 )
 
-# At most one nudge a day (the key is per local day), none once three go unanswered.
+# At most one nudge a day (the key is per local day), none once three go unanswered. The checks are
+# scalar subqueries in WHERE, not LATERAL joins, so they run only for trainees due this tick and stop at
+# the first that settles it.
+_MISSED_YESTERDAY = """
+    EXISTS (
+        SELECT 1 FROM workouts w
+        JOIN microcycles mc ON mc.id = w.microcycle_id
+        JOIN fitness_plans p ON p.id = mc.plan_id AND p.status = 'active'
+        WHERE w.trainee_id = t.id AND w.scheduled_date = zw.day - 1 AND w.status = 'pending'
+    )
+"""
+_LAST_HEARD = (
+    "(SELECT max(m.created_at) FROM messages m WHERE m.trainee_id = t.id AND m.direction = 'inbound')"
+)
 NUDGES = sa.text(
     f"""
     INSERT INTO outbound_messages (trainee_id, kind, body, idempotency_key, priority, next_attempt_at)
     {_ZONE_WINDOWS}
-    SELECT t.id, 'nudge', CASE WHEN missed.yes THEN :missed_text ELSE :silence_text END,
+    SELECT t.id, 'nudge', CASE WHEN {_MISSED_YESTERDAY} THEN :missed_text ELSE :silence_text END,
            'nudge:' || t.id || ':' || zw.day, 7, CAST(:now AS timestamptz)
     {_AT_LOCAL_TIME.format(at=":nudge_time")}
-    CROSS JOIN LATERAL (
-        SELECT max(m.created_at) AS at FROM messages m WHERE m.trainee_id = t.id AND m.direction = 'inbound'
-    ) last_heard
-    CROSS JOIN LATERAL (
-        SELECT EXISTS (
-            SELECT 1 FROM workouts w
-            JOIN microcycles mc ON mc.id = w.microcycle_id
-            JOIN fitness_plans p ON p.id = mc.plan_id AND p.status = 'active'
-            WHERE w.trainee_id = t.id AND w.scheduled_date = zw.day - 1 AND w.status = 'pending'
-        ) AS yes
-    ) missed
     WHERE {_SENDABLE} AND extract(isodow FROM zw.day) <> 7  -- Sunday has the weekly check-in
-      AND (missed.yes OR last_heard.at < due.due_at - make_interval(days => :silent_days))
+      AND ({_MISSED_YESTERDAY} OR {_LAST_HEARD} < due.due_at - make_interval(days => :silent_days))
       AND (SELECT count(*) FROM outbound_messages o
            WHERE o.trainee_id = t.id AND o.kind = 'nudge'
-             AND o.created_at > coalesce(last_heard.at, '-infinity')) < :max_ignored
+             AND o.created_at > coalesce({_LAST_HEARD}, '-infinity')) < :max_ignored
     ON CONFLICT (idempotency_key) DO NOTHING
     """
 )
@@ -180,7 +197,7 @@ def window(now: datetime, grace: timedelta) -> Window:
     return Window(since=now - grace, now=now)
 
 
-def queue_due_texts(session: Session, win: Window) -> dict[str, int]:
+def queue_due_texts(session: Session, win: Window, kinds: list[str] | None = None) -> dict[str, int]:
     """Queue everything due in the window (one statement per kind). The caller commits."""
     params = {
         "now": win.now,
@@ -195,6 +212,8 @@ def queue_due_texts(session: Session, win: Window) -> dict[str, int]:
     }
     queued = {}
     for kind, statement in STATEMENTS.items():
+        if kinds is not None and kind not in kinds:
+            continue
         names = statement.compile().params.keys()
         result = session.execute(statement, {k: v for k, v in params.items() if k in names})
         queued[kind] = int(result.rowcount)  # type: ignore[attr-defined]

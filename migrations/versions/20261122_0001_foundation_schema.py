@@ -814,6 +814,13 @@ def upgrade() -> None:
         postgresql_where=sa.text("state = 'queued'"),
     )
     op.create_index(
+        "ix_outbound_messages_nudges",
+        "outbound_messages",
+        ["trainee_id", "created_at"],
+        unique=False,
+        postgresql_where=sa.text("kind = 'nudge'"),
+    )
+    op.create_index(
         "ix_outbound_messages_state_created", "outbound_messages", ["state", "created_at"], unique=False
     )
     op.create_table(
@@ -1009,6 +1016,11 @@ def downgrade() -> None:
     op.drop_index("ix_workouts_trainee_date", table_name="workouts")
     op.drop_index(op.f("ix_workouts_microcycle_id"), table_name="workouts")
     op.drop_table("workouts")
+    op.drop_index(
+        "ix_outbound_messages_nudges",
+        table_name="outbound_messages",
+        postgresql_where=sa.text("kind = 'nudge'"),
+    )
     op.drop_index("ix_outbound_messages_state_created", table_name="outbound_messages")
     op.drop_index(
         "ix_outbound_messages_claimable",
