@@ -17,7 +17,7 @@ install: $(STAMP)
 run: install
 	$(VENV)/bin/coach run
 
-test: install lint typecheck migrations-check pytest
+test: install browser lint typecheck migrations-check pytest
 
 lint: install
 	$(PY) -m ruff check .
@@ -30,6 +30,20 @@ typecheck: install
 migrations-check: install
 	DATABASE_URL="$$($(PY) -m tests.servers coach_check)" && export DATABASE_URL && \
 		$(VENV)/bin/alembic upgrade head && $(VENV)/bin/alembic check
+
+# The dashboard's browser test drives Debian's Chromium; install it where we can (root with apt-get).
+.PHONY: browser
+browser:
+	@if [ -x /usr/bin/chromium ]; then :; \
+	elif [ "$$(id -u)" != 0 ]; then \
+		echo "make browser: not root, cannot install chromium; the browser test will be skipped"; \
+	elif ! command -v apt-get >/dev/null 2>&1; then \
+		echo "make browser: no apt-get; the browser test will be skipped"; \
+	else \
+		echo "make browser: installing Debian's chromium for the browser test"; \
+		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium) >/dev/null \
+			|| echo "make browser: could not install chromium; the browser test will be skipped"; \
+	fi
 
 pytest: install
 	$(PY) -m pytest

@@ -1,6 +1,7 @@
 """Every table, importable from one place (Alembic's autogenerate needs them all registered)."""
 
 from coach.models.agent import AgentRun
+from coach.models.audit import AuditEntry
 from coach.models.base import Base
 from coach.models.logs import ReadinessLog, SetLog, SorenessLog, WorkoutLog
 from coach.models.messaging import Conversation, Message, OutboundMessage
@@ -10,6 +11,7 @@ from coach.models.trainees import FitnessProfile, Trainee, TraineeMovementRule
 
 __all__ = [
     "AgentRun",
+    "AuditEntry",
     "Base",
     "Conversation",
     "FitnessPlan",

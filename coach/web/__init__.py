@@ -21,11 +21,13 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
     )
     app.extensions["coach"] = services
 
+    from coach.dashboard.views import bp as dashboard_bp
     from coach.messaging.views import bp as twilio_bp
     from coach.web.health import bp as health_bp
 
     app.register_blueprint(health_bp)
     app.register_blueprint(twilio_bp)
+    app.register_blueprint(dashboard_bp)
     return app
 
 

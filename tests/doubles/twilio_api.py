@@ -281,6 +281,7 @@ def _handler_for(double: TwilioApiDouble) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"  # keep-alive, as api.twilio.com offers
         disable_nagle_algorithm = True  # headers and body go out as separate writes
+
         def do_POST(self) -> None:
             self._answer("POST")
 
