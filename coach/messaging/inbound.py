@@ -108,9 +108,12 @@ def _store_in_one_statement(
     session: Session, phone: str, fields: dict[str, object]
 ) -> tuple[int, TraineeStatus, int | None] | None:
     """(trainee id, status, new message id or None for a duplicate); None when the caller must fall back."""
-    row = session.execute(
-        _STORE_TEXT, {**fields, "phone": phone, "media": json.dumps(fields["media"])}
-    ).first()
+    # Core execution on the session's connection: this is the webhook's hot path.
+    row = (
+        session.connection()
+        .execute(_STORE_TEXT, {**fields, "phone": phone, "media": json.dumps(fields["media"])})
+        .first()
+    )
     if row is None or row[2] is None:
         session.rollback()
         return None
