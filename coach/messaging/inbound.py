@@ -71,24 +71,27 @@ def receive_sms(
     return result
 
 
-# The common case in one round trip: find or create the trainee and their conversation, insert the text.
-# Each CTE branch reads the statement's snapshot, so when a concurrent transaction creates the same trainee
-# or conversation the row is not visible here; the statement then returns NULLs and the caller falls back.
+# The common case in one round trip: find (or create) the trainee and their conversation, insert the text.
+# Every CTE reads the statement's snapshot, so when a concurrent transaction creates the same trainee or
+# conversation the row is not visible here; the statement then returns NULLs and the caller falls back.
 _STORE_TEXT = sa.text(
     """
-    WITH new_trainee AS (
-        INSERT INTO trainees (phone) VALUES (:phone) ON CONFLICT (phone) DO NOTHING RETURNING id, status
+    WITH known_trainee AS (
+        SELECT id, status FROM trainees WHERE phone = :phone
+    ), new_trainee AS (
+        INSERT INTO trainees (phone) SELECT :phone WHERE NOT EXISTS (SELECT 1 FROM known_trainee)
+        ON CONFLICT (phone) DO NOTHING RETURNING id, status
     ), trainee AS (
-        SELECT id, status FROM new_trainee
-        UNION ALL SELECT id, status FROM trainees WHERE phone = :phone
+        SELECT id, status FROM known_trainee UNION ALL SELECT id, status FROM new_trainee
         LIMIT 1
+    ), known_conversation AS (
+        SELECT c.id FROM conversations c JOIN trainee t ON c.trainee_id = t.id WHERE c.status = 'active'
     ), new_conversation AS (
-        INSERT INTO conversations (trainee_id) SELECT id FROM trainee
+        INSERT INTO conversations (trainee_id)
+        SELECT id FROM trainee WHERE NOT EXISTS (SELECT 1 FROM known_conversation)
         ON CONFLICT (trainee_id) WHERE status = 'active' DO NOTHING RETURNING id
     ), conversation AS (
-        SELECT id FROM new_conversation
-        UNION ALL
-        SELECT c.id FROM conversations c JOIN trainee t ON c.trainee_id = t.id WHERE c.status = 'active'
+        SELECT id FROM known_conversation UNION ALL SELECT id FROM new_conversation
         LIMIT 1
     ), message AS (
         INSERT INTO messages
