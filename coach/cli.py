@@ -16,6 +16,10 @@ def main(argv: list[str] | None = None) -> int:
 
         scheduler_main(args[1:])
         return 0
+    if args[:2] == ["plan", "preview"]:
+        from coach.training.preview_command import main as preview_main
+
+        return preview_main(args[2:])
     if args and args[0] == "parse-log":
         from coach.training.parse_log_command import main as parse_log_main
 
@@ -44,6 +48,9 @@ def _parser() -> argparse.ArgumentParser:
     chat.add_argument("--phone", default="+15551230000", help="the number you text from (E.164)")
     chat.add_argument("--url", default=None, help="where Coach listens (default: PUBLIC_BASE_URL)")
     sub.add_parser("parse-log", help='show what the log parser understands: coach parse-log "squat 100x5"')
+    sub.add_parser(
+        "plan", help="coach plan preview --profile FILE.json [--start YYYY-MM-DD]: the plan as JSON"
+    )
     sub.add_parser("worker", help="run an RQ worker")
     sub.add_parser("scheduler", help="run the scheduler (see coach scheduler --help)")
     return parser

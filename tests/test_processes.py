@@ -61,7 +61,14 @@ def test_scheduler_once_ticks_as_of_the_given_instant(tmp_path, settings, servic
         cwd=servers.ROOT,
     )
     assert result.returncode == 0, result.stderr
-    assert json.loads(result.stdout.strip().splitlines()[-1]) == {"answers_requeued": 0, "texts_due": 0}
+    assert json.loads(result.stdout.strip().splitlines()[-1]) == {
+        "daily_workout": 0,
+        "rest_day": 0,
+        "weekly_preview": 0,
+        "nudge": 0,
+        "answers_requeued": 0,
+        "texts_due": 0,
+    }
     assert last_tick(services) == datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
 
 

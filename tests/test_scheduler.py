@@ -246,3 +246,31 @@ def test_a_tick_is_a_fixed_number_of_statements_whatever_the_number_of_trainees(
         finally:
             sa.event.remove(engine, "before_cursor_execute", count)
         assert len(statements) == len(due.STATEMENTS)
+
+
+def test_a_generated_plan_is_texted_as_rendered_by_the_engine(db):
+    from pathlib import Path
+
+    from coach.models import Workout
+    from coach.models.enums import Units
+    from coach.movements.library import load_library
+    from coach.training.generator import generate_plan
+    from coach.training.persist import save_plan
+    from coach.training.profile import TrainingProfile
+
+    profile = TrainingProfile.from_json(
+        (Path(__file__).parent.parent / "coach/training/example_profile.json").read_text()
+    )
+    trainee_id = _trainee(db, "America/Chicago", time(6, 30))
+    db.execute(sa.text("DELETE FROM fitness_plans WHERE trainee_id = :t"), {"t": trainee_id})
+    save_plan(db, trainee_id, generate_plan(profile, load_library(), MONDAY), units=Units.LB)
+    db.commit()
+    first = db.scalars(
+        sa.select(Workout).where(Workout.trainee_id == trainee_id).order_by(Workout.scheduled_date)
+    ).first()
+    assert first is not None and first.sms_text
+    local_6_30 = expected_due(first.scheduled_date, time(6, 30), "America/Chicago")
+    _tick(db, local_6_30)
+    [row] = _rows(db, trainee_id, OutboundKind.DAILY_WORKOUT)
+    assert row.body == first.sms_text
+    assert len(row.body.splitlines()) >= 4  # header, warm-up, exercises, why
