@@ -81,10 +81,13 @@ class SorenessLog(Base):
     __table_args__ = (
         sa.Index("ix_soreness_logs_trainee_date", "trainee_id", "log_date"),
         sa.CheckConstraint("level BETWEEN 1 AND 5", name="level_range"),
+        # A retried job cannot log the same text's soreness twice.
+        sa.UniqueConstraint("source_message_id", "body_part"),
     )
 
     id: Mapped[int] = id_column()
     trainee_id: Mapped[int] = mapped_column(sa.ForeignKey("trainees.id", ondelete="CASCADE"))
+    source_message_id: Mapped[int | None] = mapped_column(sa.ForeignKey("messages.id", ondelete="SET NULL"))
     log_date: Mapped[date]
     body_part: Mapped[str] = mapped_column(sa.String(40))
     level: Mapped[int] = mapped_column(sa.SmallInteger)

@@ -621,7 +621,11 @@ def upgrade() -> None:
         sa.Column("level", sa.SmallInteger(), nullable=False),
         sa.Column("notes", sa.Text(), nullable=True),
         sa.Column("created_at", sa.DateTime(timezone=True), server_default=sa.text("now()"), nullable=False),
+        sa.Column("source_message_id", sa.BigInteger(), nullable=True),
         sa.CheckConstraint("level BETWEEN 1 AND 5", name=op.f("ck_soreness_logs_level_range")),
+        sa.UniqueConstraint(
+            "source_message_id", "body_part", name=op.f("uq_soreness_logs_source_message_id_body_part")
+        ),
         sa.ForeignKeyConstraint(
             ["trainee_id"],
             ["trainees.id"],
@@ -991,6 +995,14 @@ def upgrade() -> None:
     )
     op.create_index("ix_set_logs_movement_created", "set_logs", ["movement_id", "created_at"], unique=False)
     op.create_index(op.f("ix_set_logs_workout_log_id"), "set_logs", ["workout_log_id"], unique=False)
+    op.create_foreign_key(
+        op.f("fk_soreness_logs_source_message_id_messages"),
+        "soreness_logs",
+        "messages",
+        ["source_message_id"],
+        ["id"],
+        ondelete="SET NULL",
+    )
     # messages <-> outbound_messages refer to each other; this side is added once both exist.
     op.create_foreign_key(
         op.f("fk_messages_outbound_id_outbound_messages"),
@@ -1003,6 +1015,9 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    op.drop_constraint(
+        op.f("fk_soreness_logs_source_message_id_messages"), "soreness_logs", type_="foreignkey"
+    )
     op.execute(DROP_LOCAL_INSTANT)
     op.drop_constraint(op.f("fk_messages_outbound_id_outbound_messages"), "messages", type_="foreignkey")
     op.drop_index(op.f("ix_set_logs_workout_log_id"), table_name="set_logs")
