@@ -22,11 +22,11 @@ from coach.models.enums import (
     WorkoutStatus,
 )
 from coach.models.logs import ReadinessLog, SetLog, SorenessLog, WorkoutLog
+from coach.training.log_confirmation import confirmation
 from coach.training.log_parsing import ParsedLog, SetEntry, SorenessEntry
 from coach.training.workout_log import (
     LoggedSet,
     LogResult,
-    confirmation,
     latest_e1rms,
     record_log,
     record_readiness,
