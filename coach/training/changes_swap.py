@@ -1,0 +1,168 @@
+"""Which movement replaces an exercise the trainee wants swapped out, and why a requested one cannot.
+
+Candidates are ranked: not already in the workout, then the same substitution group, then the same
+pattern, then a strength movement for the same region and muscles (a sore knee can rule out every lunge,
+and a hip thrust is what a coach would reach for next). Every candidate passes ``is_eligible`` (equipment,
+limitations, skill, hard_no) and loads none of the joints the trainee said hurt.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Collection, Iterable
+
+from coach.models import Workout, WorkoutExercise
+from coach.models.enums import MetricType
+from coach.movements.library import LibrarySpec, MovementSpec
+from coach.training.limitations import allows, cns_rank
+from coach.training.profile import TrainingProfile
+from coach.training.selection import NOT_STRENGTH, SKILL_ORDER, is_eligible, skill_allowed
+
+# Words a trainee uses for a sore spot, mapped to the library's joint names.
+JOINT_WORDS: dict[str, str] = {
+    r"knees?": "knee",
+    r"(lower |low )?back|spine|lumbar": "lower_back",
+    r"shoulders?|rotator cuff": "shoulder",
+    r"wrists?": "wrist",
+    r"elbows?": "elbow",
+    r"hips?|groin": "hip",
+    r"ankles?|achilles": "ankle",
+    r"neck": "neck",
+}
+TIMED = frozenset({MetricType.TIME, MetricType.DISTANCE})
+
+
+class NoSubstitute(ValueError):
+    """No movement can replace the exercise; the message says why, fit to send to the trainee."""
+
+
+class ExerciseNotFound(LookupError):
+    """The workout has no exercise matching the name the trainee or agent gave."""
+
+
+def joints_named(reason: str | None) -> frozenset[str]:
+    """Joints mentioned in a free-text reason: "knee hurts" -> {"knee"}."""
+    text = (reason or "").lower()
+    return frozenset(joint for words, joint in JOINT_WORDS.items() if re.search(rf"\b({words})\b", text))
+
+
+def find_exercise(workout: Workout, slug_or_name: str) -> WorkoutExercise:
+    """The exercise whose movement slug, name or alias matches; else a unique partial name match."""
+    wanted = _normal(slug_or_name)
+    rows = workout.exercises
+    exact = [
+        row
+        for row in rows
+        if wanted
+        in {_normal(row.movement.slug), _normal(row.movement.name), *map(_normal, row.movement.aliases)}
+    ]
+    if exact:
+        return exact[0]
+    stem = wanted.removesuffix("s")
+    partial = [row for row in rows if stem and stem in _normal(row.movement.name)]
+    if len(partial) == 1:
+        return partial[0]
+    if partial:
+        names = ", ".join(row.movement.name for row in partial)
+        raise ExerciseNotFound(f"'{slug_or_name}' matches several exercises: {names}")
+    names = ", ".join(row.movement.name for row in rows)
+    raise ExerciseNotFound(f"no '{slug_or_name}' in this workout (it has {names})")
+
+
+def _normal(text: str) -> str:
+    return re.sub(r"[\s_-]+", " ", text.strip().lower())
+
+
+def why_not(movement: MovementSpec, profile: TrainingProfile, sore: Collection[str]) -> str | None:
+    """Why this movement cannot be prescribed, in words for the trainee; None when it can."""
+    missing = sorted(set(movement.equipment) - profile.available_equipment)
+    if missing:
+        return f"{movement.name} needs {', '.join(missing)}, which you don't have"
+    if movement.slug in profile.hard_no:
+        return f"you've ruled out {movement.name}"
+    blocked = [item.value for item in profile.limitations if not allows(movement, [item])]
+    if blocked:
+        return f"{movement.name} isn't safe with your {', '.join(blocked)}".replace("_", " ")
+    if not skill_allowed(movement, profile.experience):
+        return f"{movement.name} is too advanced for now"
+    loaded = sorted(set(movement.joint_stress) & set(sore))
+    if loaded:
+        return f"{movement.name} loads your {', '.join(loaded)}".replace("_", " ")
+    return None
+
+
+def choose_replacement(
+    row: WorkoutExercise,
+    profile: TrainingProfile,
+    library: LibrarySpec,
+    sore: Collection[str],
+) -> MovementSpec:
+    """The best movement to put in place of `row`; raises NoSubstitute when there is none."""
+    original = row.movement
+    in_workout = {other.movement.slug for other in row.workout.exercises}
+    timed = row.duration_seconds is not None
+    muscles = {original.primary_muscle.value, *original.secondary_muscles}
+    strength = original.pattern not in NOT_STRENGTH
+
+    def tier(m: MovementSpec) -> int | None:
+        if m.substitution_group == original.substitution_group:
+            return 0
+        if m.pattern is original.pattern:
+            return 1
+        if strength and m.pattern not in NOT_STRENGTH and m.primary_region is original.primary_region:
+            return 2 if m.primary_muscle.value in muscles else None
+        return None
+
+    ranked: list[tuple[tuple[object, ...], MovementSpec]] = []
+    for m in _usable(library.movements, profile, sore, timed, original.slug):
+        level = tier(m)
+        if level is None:
+            continue
+        key = (
+            m.slug in in_workout,
+            level,
+            m.primary_muscle is not original.primary_muscle,
+            m.compound is not original.compound,
+            abs(cns_rank(m.cns_load) - cns_rank(original.cns_load)),
+            SKILL_ORDER.index(m.skill_level),
+            m.slug,
+        )
+        ranked.append((key, m))
+    if not ranked:
+        hurting = f" without loading your {' or '.join(sorted(sore))}".replace("_", " ") if sore else ""
+        raise NoSubstitute(
+            f"No safe swap for {original.name}{hurting} with your equipment and limitations; "
+            "we can drop it for today instead."
+        )
+    return min(ranked, key=lambda item: item[0])[1]
+
+
+def _usable(
+    movements: Iterable[MovementSpec], profile: TrainingProfile, sore: Collection[str], timed: bool, slug: str
+) -> Iterable[MovementSpec]:
+    for m in movements:
+        if m.slug == slug or (m.metric_type in TIMED) is not timed:
+            continue
+        if is_eligible(m, profile) and not set(m.joint_stress) & set(sore):
+            yield m
+
+
+def check_requested(
+    movement: MovementSpec | None,
+    slug: str,
+    row: WorkoutExercise,
+    profile: TrainingProfile,
+    sore: Collection[str],
+) -> MovementSpec:
+    """The requested replacement, if it is a real movement the trainee may do in this slot."""
+    if movement is None:
+        raise NoSubstitute(f"'{slug}' is not a movement in the library")
+    if movement.slug == row.movement.slug:
+        raise NoSubstitute(f"{movement.name} is already the exercise")
+    reason = why_not(movement, profile, sore)
+    if reason is not None:
+        raise NoSubstitute(f"Can't swap in {movement.name}: {reason}.")
+    if (movement.metric_type in TIMED) is not (row.duration_seconds is not None):
+        kind = "timed" if row.duration_seconds is not None else "counted in reps"
+        raise NoSubstitute(f"Can't swap in {movement.name}: {row.movement.name} is {kind} and it is not.")
+    return movement

@@ -1,0 +1,90 @@
+"""The arithmetic behind shortening and easing a stored workout: its time estimate, trimming, effort steps.
+
+Time comes from ``timing`` (the same model the generator plans with); loads are rounded to real plates.
+"""
+
+from __future__ import annotations
+
+import math
+from decimal import Decimal
+
+from coach.models import Workout, WorkoutExercise
+from coach.models.enums import ExerciseRole, Units
+from coach.movements.library import LibrarySpec, MovementSpec
+from coach.training import timing
+from coach.training.intensity import KG_INCREMENT, KG_PER_LB, LB_INCREMENT, round_load
+
+WORK_SECTIONS = frozenset(
+    {ExerciseRole.SKILL, ExerciseRole.MAIN, ExerciseRole.ACCESSORY, ExerciseRole.FINISHER}
+)
+# Shortening takes sets, then whole exercises, from these sections in this order; main lifts stay.
+TRIM_ORDER = (ExerciseRole.FINISHER, ExerciseRole.ACCESSORY)
+MIN_TRIMMED_SETS = 2
+RPE_FLOOR, RPE_CEILING = 5.0, 9.5
+
+
+def trim_to(workout: Workout, minutes: int, library: LibrarySpec) -> tuple[int, tuple[str, ...]]:
+    """Take finisher then accessory sets (down to two), then those exercises, until the estimate fits.
+
+    Returns the sets taken and the names of the exercises removed.
+    """
+    trimmable = [row for row in workout.exercises if row.section in TRIM_ORDER]
+    sets_removed = 0
+    while estimate_minutes(workout, library) > minutes:
+        spare = [row for row in trimmable if row.sets > MIN_TRIMMED_SETS]
+        if not spare:
+            break
+        max(spare, key=lambda row: (row.section is ExerciseRole.FINISHER, row.sets, row.position)).sets -= 1
+        sets_removed += 1
+    removed: list[str] = []
+    for row in sorted(trimmable, key=lambda row: (TRIM_ORDER.index(row.section), -row.position)):
+        if estimate_minutes(workout, library) <= minutes:
+            break
+        workout.exercises.remove(row)
+        removed.append(row.movement.name)
+    return sets_removed, tuple(removed)
+
+
+def step_effort(row: WorkoutExercise, step: int, ceiling: float) -> None:
+    """One RPE (or one rep in reserve) in the asked direction, never past the bounds nor backwards."""
+    if row.target_rpe is not None:
+        rpe = float(row.target_rpe)
+        moved = min(rpe, max(RPE_FLOOR, rpe - 1)) if step < 0 else max(rpe, min(ceiling, rpe + 1))
+        row.target_rpe = Decimal(str(moved))
+    elif row.target_rir is not None:
+        rir = row.target_rir
+        fewest, most = math.ceil(10 - ceiling), int(10 - RPE_FLOOR)
+        row.target_rir = max(rir, min(most, rir + 1)) if step < 0 else min(rir, max(fewest, rir - 1))
+
+
+def step_load(row: WorkoutExercise, step: int, units: Units) -> None:
+    """About 5% lighter or heavier, rounded to plates; always at least one plate step."""
+    if row.load_kg is None:
+        return
+    kg = float(row.load_kg)
+    factor = 1 + 0.05 * step
+    new = round_load(kg * factor, units)
+    if new == kg:  # 5% of a light load rounds back to the same plates: move one plate step instead
+        plate = KG_INCREMENT if units is Units.KG else LB_INCREMENT * KG_PER_LB
+        new = round_load(kg + step * plate, units)
+    row.load_kg = Decimal(str(new))
+    if row.percent_e1rm is not None:
+        row.percent_e1rm = Decimal(str(round(min(110.0, max(1.0, float(row.percent_e1rm) * new / kg)), 2)))
+
+
+def workout_seconds(workout: Workout, library: LibrarySpec) -> float:
+    specs = {m.slug: m for m in library.movements}
+    total = 0.0
+    for row in workout.exercises:
+        movement = row.movement
+        # Movements dropped from the packaged file stay in the table; timing needs only these two facts.
+        spec = specs.get(movement.slug) or MovementSpec.model_construct(
+            compound=movement.compound, is_unilateral=movement.is_unilateral
+        )
+        work = timing.set_work_seconds(spec, row.rep_min, row.rep_max, row.duration_seconds)
+        total += timing.exercise_seconds(row.sets, work, row.rest_seconds or 0, row.section)
+    return total
+
+
+def estimate_minutes(workout: Workout, library: LibrarySpec) -> int:
+    return min(300, max(1, round(workout_seconds(workout, library) / 60)))
