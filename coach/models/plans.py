@@ -105,6 +105,8 @@ class Microcycle(Base):
     )
     is_deload: Mapped[bool] = mapped_column(server_default=sa.false())
     focus: Mapped[str | None]
+    # When this week's prescriptions were set from the previous week's logs (rolling generation); once only.
+    progressed_at: Mapped[datetime | None]
 
     mesocycle: Mapped[Mesocycle] = relationship(back_populates="microcycles")
     workouts: Mapped[list[Workout]] = relationship(

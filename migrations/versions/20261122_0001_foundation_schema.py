@@ -746,6 +746,7 @@ def upgrade() -> None:
         sa.Column("status", ENUMS["microcycle_status"], server_default="planned", nullable=False),
         sa.Column("is_deload", sa.Boolean(), server_default=sa.text("false"), nullable=False),
         sa.Column("focus", sa.Text(), nullable=True),
+        sa.Column("progressed_at", sa.DateTime(timezone=True), nullable=True),
         sa.CheckConstraint("length_days BETWEEN 7 AND 10", name=op.f("ck_microcycles_length_days_range")),
         sa.ForeignKeyConstraint(
             ["mesocycle_id"],
