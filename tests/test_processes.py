@@ -66,6 +66,7 @@ def test_scheduler_once_ticks_as_of_the_given_instant(tmp_path, settings, servic
         "rest_day": 0,
         "weekly_preview": 0,
         "nudge": 0,
+        "weeks_to_progress": 0,
         "answers_requeued": 0,
         "texts_due": 0,
     }

@@ -274,3 +274,24 @@ def test_a_generated_plan_is_texted_as_rendered_by_the_engine(db):
     [row] = _rows(db, trainee_id, OutboundKind.DAILY_WORKOUT)
     assert row.body == first.sms_text
     assert len(row.body.splitlines()) >= 4  # header, warm-up, exercises, why
+
+
+def test_next_week_is_progressed_an_hour_before_the_sunday_preview_and_only_once(db):
+    from coach.scheduling import weekly
+
+    trainee_id = _trainee(db, "Europe/Berlin", time(7, 0))
+    plan_id = db.scalar(sa.text("SELECT id FROM fitness_plans WHERE trainee_id = :t"), {"t": trainee_id})
+    meso_id = db.scalar(sa.text("SELECT id FROM mesocycles WHERE plan_id = :p"), {"p": plan_id})
+    db.execute(
+        sa.text(
+            "INSERT INTO microcycles (mesocycle_id, plan_id, week_number, start_date) "
+            "VALUES (:m, :p, 2, '2026-11-30')"
+        ),
+        {"m": meso_id, "p": plan_id},
+    )
+    sunday_5pm_berlin = datetime(2026, 11, 29, 16, 0, tzinfo=UTC)
+    before = due.window(sunday_5pm_berlin - timedelta(minutes=1), timedelta(minutes=1))
+    assert weekly.weeks_to_prepare(db, before) == []
+    assert weekly.weeks_to_prepare(db, due.window(sunday_5pm_berlin, GRACE)) == [(trainee_id, 2)]
+    db.execute(sa.text("UPDATE microcycles SET progressed_at = now() WHERE plan_id = :p"), {"p": plan_id})
+    assert weekly.weeks_to_prepare(db, due.window(sunday_5pm_berlin, GRACE)) == []

@@ -33,7 +33,7 @@ SILENCE_TEXT = (
 # The window in each zone's wall-clock time, computed once per zone rather than once per trainee: for every
 # local day the window touches, the range of local times it covers, widened by an hour each side so a DST
 # shift cannot hide a trainee (the exact instant is checked below).
-_ZONE_WINDOWS = """
+ZONE_WINDOWS = """
     WITH zones AS (
         SELECT tz,
                CAST(:now AS timestamptz) AT TIME ZONE tz AS now_local,
@@ -80,7 +80,7 @@ _BY_SEND_TIME = (
 """
 )
 # Every trainee of a zone whose window holds a fixed local time (weekly preview, nudges).
-_AT_LOCAL_TIME = (
+AT_LOCAL_TIME = (
     """
     FROM zone_windows zw
     CROSS JOIN LATERAL (SELECT CAST({at} AS time) AS at) local_times
@@ -90,7 +90,7 @@ _AT_LOCAL_TIME = (
     JOIN trainees t ON t.time_zone = zw.tz AND t.status = 'active'
 """
 )
-_SENDABLE = """
+SENDABLE = """
     t.undeliverable_at IS NULL AND t.onboarded_at IS NOT NULL
     AND due.due_at > CAST(:since AS timestamptz) AND due.due_at <= CAST(:now AS timestamptz)
 """
@@ -103,12 +103,12 @@ _CURRENT_WORKOUTS = """
 DAILY_WORKOUTS = sa.text(
     f"""
     INSERT INTO outbound_messages (trainee_id, kind, body, idempotency_key, priority, next_attempt_at)
-    {_ZONE_WINDOWS}
+    {ZONE_WINDOWS}
     SELECT t.id, 'daily_workout', string_agg(w.sms_text, E'\\n\\n' ORDER BY w.id),
            'daily:' || t.id || ':' || zw.day, 4, CAST(:now AS timestamptz)
     {_BY_SEND_TIME}
     {_CURRENT_WORKOUTS.format(day="zw.day")}
-    WHERE {_SENDABLE} AND w.status = 'pending' AND w.sms_text IS NOT NULL
+    WHERE {SENDABLE} AND w.status = 'pending' AND w.sms_text IS NOT NULL
     GROUP BY t.id, zw.day
     ON CONFLICT (idempotency_key) DO NOTHING
     """
@@ -117,10 +117,10 @@ DAILY_WORKOUTS = sa.text(
 REST_DAYS = sa.text(
     f"""
     INSERT INTO outbound_messages (trainee_id, kind, body, idempotency_key, priority, next_attempt_at)
-    {_ZONE_WINDOWS}
+    {ZONE_WINDOWS}
     SELECT t.id, 'rest_day', :rest_text, 'daily:' || t.id || ':' || zw.day, 6, CAST(:now AS timestamptz)
     {_BY_SEND_TIME}
-    WHERE {_SENDABLE} AND t.rest_day_messages
+    WHERE {SENDABLE} AND t.rest_day_messages
       AND EXISTS (SELECT 1 FROM fitness_plans p WHERE p.trainee_id = t.id AND p.status = 'active'
                   AND zw.day BETWEEN p.start_date AND p.end_date)
       AND NOT EXISTS (SELECT 1 FROM workouts w WHERE w.trainee_id = t.id AND w.scheduled_date = zw.day)
@@ -131,7 +131,7 @@ REST_DAYS = sa.text(
 WEEKLY_PREVIEWS = sa.text(
     f"""
     INSERT INTO outbound_messages (trainee_id, kind, body, idempotency_key, priority, next_attempt_at)
-    {_ZONE_WINDOWS}
+    {ZONE_WINDOWS}
     SELECT t.id, 'weekly_preview',
            'Next week: ' || string_agg(
                to_char(w.scheduled_date, 'Dy') || ' '
@@ -140,9 +140,9 @@ WEEKLY_PREVIEWS = sa.text(
            )
            || '. How did this week feel, 1-5? (1 = wrecked, 5 = easy)',
            'weekly:' || t.id || ':' || to_char(zw.day, 'IYYY-"W"IW'), 5, CAST(:now AS timestamptz)
-    {_AT_LOCAL_TIME.format(at=":weekly_time")}
+    {AT_LOCAL_TIME.format(at=":weekly_time")}
     {_CURRENT_WORKOUTS.format(day="w.scheduled_date")}
-    WHERE {_SENDABLE} AND extract(isodow FROM zw.day) = 7
+    WHERE {SENDABLE} AND extract(isodow FROM zw.day) = 7
       AND w.scheduled_date BETWEEN zw.day + 1 AND zw.day + 7 AND w.status = 'pending'
     GROUP BY t.id, zw.day
     ON CONFLICT (idempotency_key) DO NOTHING
@@ -166,11 +166,11 @@ _LAST_HEARD = (
 NUDGES = sa.text(
     f"""
     INSERT INTO outbound_messages (trainee_id, kind, body, idempotency_key, priority, next_attempt_at)
-    {_ZONE_WINDOWS}
+    {ZONE_WINDOWS}
     SELECT t.id, 'nudge', CASE WHEN {_MISSED_YESTERDAY} THEN :missed_text ELSE :silence_text END,
            'nudge:' || t.id || ':' || zw.day, 7, CAST(:now AS timestamptz)
-    {_AT_LOCAL_TIME.format(at=":nudge_time")}
-    WHERE {_SENDABLE} AND extract(isodow FROM zw.day) <> 7  -- Sunday has the weekly check-in
+    {AT_LOCAL_TIME.format(at=":nudge_time")}
+    WHERE {SENDABLE} AND extract(isodow FROM zw.day) <> 7  -- Sunday has the weekly check-in
       AND ({_MISSED_YESTERDAY} OR {_LAST_HEARD} < due.due_at - make_interval(days => :silent_days))
       AND (SELECT count(*) FROM outbound_messages o
            WHERE o.trainee_id = t.id AND o.kind = 'nudge'

@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 from coach.bootstrap import Services
 from coach.messaging import sweeper, tasks
-from coach.scheduling import due
+from coach.scheduling import due, weekly
 
 LAST_TICK_KEY = "coach:scheduler:last_tick"
 log = logging.getLogger("coach.scheduler")
@@ -21,16 +21,21 @@ def run_tick(services: Services, now: datetime, *, dry_run: bool = False) -> dic
     if now.tzinfo is None:
         raise ValueError("scheduler ticks take an aware UTC instant")
     grace = timedelta(minutes=services.settings.scheduler_grace_minutes)
+    window = due.window(now, grace)
     with services.sessions() as session:
-        report = due.queue_due_texts(session, due.window(now, grace))
+        report = due.queue_due_texts(session, window)
         if dry_run:
             session.rollback()
         else:
             session.commit()
+        weeks = weekly.weeks_to_prepare(session, window)
         lost = sweeper.find_lost_work(session, now)
-    report.update(answers_requeued=len(lost.owed_message_ids), texts_due=lost.texts_due)
+    report.update(
+        weeks_to_progress=len(weeks), answers_requeued=len(lost.owed_message_ids), texts_due=lost.texts_due
+    )
     if dry_run:
         return report
+    weekly.enqueue_preparations(services, weeks)
     for message_id in lost.owed_message_ids:
         tasks.enqueue_answer(services, message_id)
     if lost.texts_due:
