@@ -19,7 +19,8 @@ def main() -> None:
     jobs.install(services)
     queues = [Queue(name, connection=services.redis) for name in QUEUES]
     name = f"coach-{socket.gethostname()}-{os.getpid()}"
-    Worker(queues, connection=services.redis, name=name).work(with_scheduler=False)
+    # with_scheduler: RQ moves jobs waiting out a retry interval back onto their queue.
+    Worker(queues, connection=services.redis, name=name).work(with_scheduler=True)
 
 
 if __name__ == "__main__":
