@@ -21,6 +21,7 @@ from typing import Any
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
+from bench.common import percentile
 from coach.db import make_engine
 from coach.migrate import upgrade
 from coach.models import Trainee
@@ -40,11 +41,6 @@ PROFILE = {
     "e1rm_kg": {"barbell_back_squat": 150, "bench_press": 105, "conventional_deadlift": 190},
     "weeks": 12,
 }
-
-
-def percentile(samples: list[float], share: float) -> float:
-    ordered = sorted(samples)
-    return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
 
 
 def main() -> None:
@@ -87,12 +83,12 @@ def main() -> None:
             session.close()
             transaction.rollback()
     engine.dispose()
-    p95 = percentile(total_ms, 0.95)
+    p95 = percentile(total_ms, 95)
     print(
         f"12-week plan: {sum(1 for _ in plan.workouts())} workouts, {rows} exercises; {iterations} iterations"
     )
     for label, samples in (("generate only", generate_ms), ("generate + save", total_ms)):
-        p50, high = statistics.median(samples), percentile(samples, 0.95)
+        p50, high = statistics.median(samples), percentile(samples, 95)
         print(f"{label:<16} p50 {p50:7.1f} ms   p95 {high:7.1f} ms   (target < {TARGET_MS:.0f} ms)")
     print(f"SQL statements per saved plan: {sorted(set(counts))}")
     print("OK" if p95 < TARGET_MS else "SLOWER THAN TARGET")

@@ -22,6 +22,8 @@ import sqlalchemy as sa
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
+from bench.common import percentile
+from bench.plan_bench import PROFILE  # the same benchmark trainee
 from coach.db import make_engine
 from coach.migrate import upgrade
 from coach.models import Microcycle, Trainee, Workout, WorkoutExercise
@@ -37,20 +39,6 @@ from coach.training.workout_log import record_log
 TARGET_MS = 50.0
 START = date(2026, 11, 23)
 NOW = datetime(2026, 11, 29, 18, 0, tzinfo=UTC)
-PROFILE = {
-    "goals": [{"goal": "hypertrophy", "weight": 7}, {"goal": "strength", "weight": 3}],
-    "experience": "intermediate",
-    "days_per_week": 5,
-    "session_minutes": 75,
-    "equipment": ["barbell", "rack", "bench", "dumbbell", "cable", "machine", "pullup_bar", "bike"],
-    "e1rm_kg": {"barbell_back_squat": 150, "bench_press": 105, "conventional_deadlift": 190},
-    "weeks": 12,
-}
-
-
-def percentile(samples: list[float], share: float) -> float:
-    ordered = sorted(samples)
-    return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
 
 
 def seed_trainee(session: Session) -> int:
@@ -127,7 +115,7 @@ def main() -> None:
             session.close()
             transaction.rollback()
     engine.dispose()
-    p50, p95 = statistics.median(samples), percentile(samples, 0.95)
+    p50, p95 = statistics.median(samples), percentile(samples, 95)
     print(
         f"progress week 2 of a 12-week plan from week 1 logs: {changed} exercises changed; {iterations} runs"
     )
