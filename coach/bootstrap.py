@@ -9,6 +9,7 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from coach import embedded
+from coach.agent.llm import ChatModel, build_chat_model
 from coach.config import ConfigError, Settings, load_settings
 from coach.db import make_engine, make_session_factory
 from coach.messaging.sms import SmsSender, make_sender
@@ -32,12 +33,19 @@ class Services:
     sessions: sessionmaker[Session]
     redis: redis.Redis
     sms: SmsSender | None = field(default=None)
+    llm: ChatModel | None = field(default=None)
 
     def sms_sender(self) -> SmsSender:
         """The SMS backend chosen by configuration, built on first use."""
         if self.sms is None:
             self.sms = make_sender(self.settings)
         return self.sms
+
+    def chat_model(self) -> ChatModel | None:
+        """The configured LLM client, built on first use; None when no LLM is configured."""
+        if self.llm is None:
+            self.llm = build_chat_model(self.settings)
+        return self.llm
 
     def close(self) -> None:
         self.engine.dispose()

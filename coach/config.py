@@ -64,6 +64,21 @@ class Settings:
     openai_api_key: str | None = None
     openai_base_url: str | None = None
     coach_model: str = "gpt-4o-mini"
+    # The LLM client's HTTP timeout and its own retries; the agent job retries on top of these.
+    llm_timeout_seconds: float = 30.0
+    llm_max_retries: int = 1
+    # Per trainee per local day; past either the coach answers on its deterministic paths only.
+    llm_daily_calls: int = 40
+    llm_daily_tokens: int = 150_000
+    # Texts from one trainee within a minute beyond which the coach stops answering until it calms down.
+    flood_texts_per_minute: int = 10
+    # USD per million tokens: (input, cached input, output), by model name; unknown models cost 0.
+    llm_prices: tuple[tuple[str, float, float, float], ...] = (
+        ("gpt-4o-mini", 0.15, 0.075, 0.60),
+        ("gpt-4.1-mini", 0.40, 0.10, 1.60),
+        ("gpt-4.1-nano", 0.10, 0.025, 0.40),
+        ("gpt-4o", 2.50, 1.25, 10.00),
+    )
     secret_key: str = ""
     dashboard_password: str = ""
     quiet_hours: QuietHours = field(default_factory=lambda: QuietHours.parse("21:00-08:00"))
@@ -146,6 +161,12 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         openai_api_key=_clean(env_map, "OPENAI_API_KEY"),
         openai_base_url=_clean(env_map, "OPENAI_BASE_URL"),
         coach_model=_clean(env_map, "COACH_MODEL") or "gpt-4o-mini",
+        llm_timeout_seconds=float(_int(env_map, "LLM_TIMEOUT_SECONDS", 30, minimum=1)),
+        llm_max_retries=_int(env_map, "LLM_MAX_RETRIES", 1, minimum=0),
+        llm_daily_calls=_int(env_map, "LLM_DAILY_CALLS", 40, minimum=0),
+        llm_daily_tokens=_int(env_map, "LLM_DAILY_TOKENS", 150_000, minimum=0),
+        flood_texts_per_minute=_int(env_map, "FLOOD_TEXTS_PER_MINUTE", 10, minimum=1),
+        llm_prices=_prices(_clean(env_map, "LLM_PRICES")) or Settings.llm_prices,
         secret_key=secret_key,
         dashboard_password=password,
         quiet_hours=QuietHours.parse(_clean(env_map, "QUIET_HOURS") or "21:00-08:00"),
@@ -168,6 +189,21 @@ def _int(env_map: Mapping[str, str], name: str, default: int, *, minimum: int) -
     if value < minimum:
         raise ConfigError(f"{name} must be at least {minimum}, got {value}")
     return value
+
+
+def _prices(raw: str | None) -> tuple[tuple[str, float, float, float], ...]:
+    """`model=input/cached/output;...` in USD per million tokens, e.g. `gpt-4o-mini=0.15/0.075/0.6`."""
+    if raw is None:
+        return ()
+    table = []
+    for entry in filter(None, (part.strip() for part in raw.split(";"))):
+        try:
+            model, figures = entry.split("=")
+            price_in, cached, price_out = (float(value) for value in figures.split("/"))
+        except ValueError as exc:
+            raise ConfigError(f"LLM_PRICES entries look like model=0.15/0.075/0.6, got {entry!r}") from exc
+        table.append((model.strip(), price_in, cached, price_out))
+    return tuple(table)
 
 
 def _require_production(env_map: Mapping[str, str], backend: str) -> None:

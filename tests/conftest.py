@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -22,9 +23,10 @@ from coach.web import create_app
 from tests import servers
 
 pytest.register_assert_rewrite("tests.doubles")
+from tests.doubles.openai_api import OpenAIDouble  # noqa: E402
 from tests.doubles.twilio_api import TEST_ACCOUNT_SID, TEST_AUTH_TOKEN  # noqa: E402
 
-pytest_plugins = ["tests.doubles.twilio_api"]
+pytest_plugins = ["tests.doubles.twilio_api", "tests.doubles.openai_api"]
 
 
 @pytest.fixture(scope="session")
@@ -120,3 +122,16 @@ def live_server(committed: Services) -> Iterator[str]:
     yield f"http://127.0.0.1:{server.server_port}"
     server.shutdown()
     thread.join(timeout=5)
+
+
+@pytest.fixture
+def llm_settings(settings: Settings, openai_api: OpenAIDouble) -> Settings:
+    """Settings with the LLM pointed at the local OpenAI double (short timeout, no client retries)."""
+    return replace(
+        settings,
+        openai_api_key="test-openai-key",
+        openai_base_url=openai_api.base_url,
+        coach_model="gpt-4o-mini",
+        llm_timeout_seconds=2.0,
+        llm_max_retries=0,
+    )

@@ -43,6 +43,7 @@ class Claimed:
     time_zone: str
     undeliverable: bool
     conversation_id: int | None
+    opt_out_notice: bool
 
 
 def _claim_statement() -> sa.Select[*tuple[Any, ...]]:
@@ -68,6 +69,7 @@ def _claim_statement() -> sa.Select[*tuple[Any, ...]]:
             Trainee.time_zone,
             Trainee.undeliverable_at.is_not(None),
             Conversation.id,
+            row.opt_out_notice,
         )
         .join(Trainee, Trainee.id == row.trainee_id)
         .outerjoin(
@@ -156,7 +158,8 @@ def send_one(session: Session, sender: sms.SmsSender, settings: Settings, now: d
 
 def _hold_back(session: Session, row: Claimed, settings: Settings, now: datetime) -> str | None:
     """Re-checked at send time: opted out or undeliverable -> suppressed; quiet hours -> deferred."""
-    if row.status is TraineeStatus.OPTED_OUT or row.undeliverable:
+    opted_out = row.status is TraineeStatus.OPTED_OUT and not row.opt_out_notice
+    if opted_out or row.undeliverable:
         _set(session, row.id, state=DeliveryState.SUPPRESSED)
         return "suppressed"
     if row.kind in PROACTIVE:

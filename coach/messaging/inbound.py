@@ -145,7 +145,7 @@ def _apply(
         keyword = None  # "start" from someone subscribed is just a text (often the first one)
     queued = False
     if keyword is Keyword.STOP:
-        _opt_out(session, trainee, now=now, source="sms:" + body.strip().upper())
+        opt_out(session, trainee, now=now, source="sms:" + body.strip().upper())
     elif keyword is Keyword.START:
         _opt_in(trainee, now=now)
         queued = _queue_system(
@@ -161,7 +161,8 @@ def _apply(
     return InboundResult(message_id, trainee.id, keyword, needs_answer=needs_answer, queued_outbound=queued)
 
 
-def _opt_out(session: Session, trainee: Trainee, *, now: datetime, source: str) -> None:
+def opt_out(session: Session, trainee: Trainee, *, now: datetime, source: str) -> None:
+    """Opt the trainee out (time and source kept) and suppress every text still waiting for them."""
     trainee.status = TraineeStatus.OPTED_OUT
     trainee.opted_out_at = now
     trainee.opt_out_source = source

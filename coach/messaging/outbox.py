@@ -44,6 +44,7 @@ def enqueue_text(
     segment_budget: int,
     not_before: datetime | None = None,
     in_reply_to_id: int | None = None,
+    opt_out_notice: bool = False,
 ) -> list[int]:
     """Queue a text (split into ordered parts above the segment budget). Returns the ids of new rows.
 
@@ -63,6 +64,7 @@ def enqueue_text(
             "not_before": not_before,
             "next_attempt_at": sa.func.now(),
             "in_reply_to_id": in_reply_to_id,
+            "opt_out_notice": opt_out_notice,
             "segments": text.segment_count(part),
         }
         for n, part in enumerate(parts)

@@ -37,6 +37,8 @@ class AgentRun(Base):
     latency_ms: Mapped[int | None]
     tool_calls: Mapped[list[dict[str, Any]]] = mapped_column(JSONB, server_default=sa.text("'[]'::jsonb"))
     outcome: Mapped[AgentOutcome] = mapped_column(enum_column(AgentOutcome, "agent_outcome"))
+    # Which way the coach answered: onboarding, safety, fast:<intent>, llm, guard:<limit>, ...
+    path: Mapped[str | None] = mapped_column(sa.String(60))
     error_class: Mapped[str | None] = mapped_column(sa.String(100))
     error: Mapped[str | None]
     cost_usd: Mapped[Decimal] = mapped_column(sa.Numeric(10, 6), server_default="0")

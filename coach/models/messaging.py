@@ -31,6 +31,8 @@ class Conversation(Timestamps, Base):
     )
     # A running summary of turns too old to send to the LLM verbatim.
     summary: Mapped[str | None]
+    # What the coach is waiting to hear: onboarding answers so far, a question it just asked.
+    state: Mapped[dict[str, Any]] = mapped_column(JSONB, server_default=sa.text("'{}'::jsonb"))
     last_message_at: Mapped[datetime | None]
 
 
@@ -120,6 +122,9 @@ class OutboundMessage(Timestamps, Base):
         server_default=sa.text("nextval('outbound_messages_sequence_seq')"),
     )
     in_reply_to_id: Mapped[int | None] = mapped_column(sa.ForeignKey("messages.id", ondelete="SET NULL"))
+    # The one confirmation of an opt-out the trainee asked for in words ("please stop texting me"):
+    # it goes out although the trainee is opted out by the time the sender picks it up.
+    opt_out_notice: Mapped[bool] = mapped_column(server_default=sa.false())
     provider_sid: Mapped[str | None] = mapped_column(sa.String(64), unique=True)
     segments: Mapped[int | None] = mapped_column(sa.SmallInteger)
     error_code: Mapped[int | None]
