@@ -1,0 +1,124 @@
+"""The deterministic fast path: texts the coach fully understands without an LLM, acted on at once.
+
+`respond` is called for an active or paused trainee after safety triage found nothing. It answers:
+- a photo with no text (a short acknowledgement);
+- a rating right after "How hard was it, 1-10?" (`fast_log.record_rating`);
+- an opt-out in words, pause / resume, a new daily send time, "what's today" (`intents.classify`);
+- a workout report the log parser understands in full (`fast_log.record_report`).
+Anything else, including a mix ("done but my knee hurts"), returns None and the LLM agent answers. Several
+owed texts are handled only when all of them together are understood. Nothing here commits.
+"""
+
+from __future__ import annotations
+
+from datetime import time
+
+from sqlalchemy.orm import Session
+
+from coach.agent.fast_log import record_rating, record_report, remember_question
+from coach.agent.intents import Intent, OptOut, PausePlan, ResumePlan, SendTime, WorkoutDay, classify
+from coach.agent.turn import AgentReply, Turn
+from coach.agent.workout_days import day_answer
+from coach.messaging.inbound import opt_out
+from coach.models.enums import AgentOutcome, TraineeStatus
+from coach.training.changes import PlanNotFound, pause_plan, resume_plan
+
+OPTED_OUT_TEXT = "You're unsubscribed from Coach. Reply START any time to come back."
+PHOTO_TEXT = (
+    "Thanks for the photo! I can only read text, so tell me how it went in words, "
+    "e.g. 'done' or 'squats 100kg 5x5'."
+)
+PAUSED_TEXT = (
+    "Done, your plan is paused and I won't send workouts. Text RESUME when you're ready to go again."
+)
+ALREADY_PAUSED_TEXT = "Your plan is already paused. Text RESUME when you're ready to go again."
+RESUMED_TEXT = "Welcome back! Your plan is on again and your workouts will come at the usual time."
+ALREADY_ACTIVE_TEXT = "Your plan is already active. Text 'what's today' to see today's workout."
+UNCLEAR_TIME_TEXT = "I couldn't read that time. Try something like 'text me at 6:30am'."
+
+
+def respond(session: Session, turn: Turn) -> AgentReply | None:
+    """Act on a text the fast path fully understands and return a one-line reply; None to leave it to the LLM.
+
+    The reply's outcome is DETERMINISTIC and its path "fast:<intent>". The caller commits.
+    """
+    if turn.trainee.status not in (TraineeStatus.ACTIVE, TraineeStatus.PAUSED):
+        return None
+    if not turn.text:
+        return _reply("photo", PHOTO_TEXT, turn) if turn.num_media else None
+    answered = record_rating(session, turn)
+    if answered is not None:
+        return answered
+    intent = _one_intent(turn)
+    if intent is not None:
+        return _act(session, turn, intent)
+    return record_report(session, turn)
+
+
+def _one_intent(turn: Turn) -> Intent | None:
+    """The intent every owed text states (two texts saying "pause" are one pause); None if they differ."""
+    intents = {classify(message.body) for message in turn.texts if message.body.strip()}
+    return intents.pop() if len(intents) == 1 else None
+
+
+def _act(session: Session, turn: Turn, intent: Intent) -> AgentReply | None:
+    if isinstance(intent, OptOut):
+        opt_out(session, turn.trainee, now=turn.now, source="sms:intent")
+        reply = _reply("opt_out", OPTED_OUT_TEXT, turn)
+        reply.opt_out = True
+        return reply
+    if isinstance(intent, PausePlan):
+        return _pause(session, turn)
+    if isinstance(intent, ResumePlan):
+        return _resume(session, turn, returning=intent.returning)
+    if isinstance(intent, SendTime):
+        return _change_send_time(turn, intent)
+    if isinstance(intent, WorkoutDay):
+        body = day_answer(session, turn.trainee, intent.on(turn.local_date), turn.local_date)
+        return None if body is None else _reply("workout_day", body, turn)
+    return None
+
+
+def _pause(session: Session, turn: Turn) -> AgentReply | None:
+    try:
+        result = pause_plan(session, turn.trainee.id)
+    except PlanNotFound:
+        return None  # nothing to pause yet (plan still being built): the LLM explains
+    return _reply("pause", PAUSED_TEXT if result.changed else ALREADY_PAUSED_TEXT, turn)
+
+
+def _resume(session: Session, turn: Turn, *, returning: bool) -> AgentReply | None:
+    if returning and turn.trainee.status is not TraineeStatus.PAUSED:
+        return None  # "I'm back" from an active trainee is small talk, not a command
+    try:
+        result = resume_plan(session, turn.trainee.id)
+    except PlanNotFound:
+        return None
+    return _reply("resume", RESUMED_TEXT if result.changed else ALREADY_ACTIVE_TEXT, turn)
+
+
+def _change_send_time(turn: Turn, request: SendTime) -> AgentReply:
+    trainee = turn.trainee
+    at = request.resolve(trainee.send_time)
+    if at is None:
+        return _reply("send_time_unclear", UNCLEAR_TIME_TEXT, turn)
+    trainee.send_time = at
+    body = f"Done. I'll text your workouts at {clock(at)} ({trainee.time_zone} time)."
+    quiet = turn.settings.quiet_hours
+    if quiet.contains(at):
+        body += (
+            f" I don't text between {clock(quiet.start)} and {clock(quiet.end)},"
+            f" so they'll come at {clock(quiet.end)}."
+        )
+    return _reply("send_time", body, turn)
+
+
+def clock(at: time) -> str:
+    """A time of day as a trainee reads it: "6:30 AM"."""
+    return f"{at.hour % 12 or 12}:{at.minute:02d} {'AM' if at.hour < 12 else 'PM'}"
+
+
+def _reply(intent: str, body: str, turn: Turn) -> AgentReply:
+    # Whatever the coach was waiting to hear, the conversation has moved on.
+    remember_question(turn.conversation, None)
+    return AgentReply(body=body, outcome=AgentOutcome.DETERMINISTIC, path=f"fast:{intent}")

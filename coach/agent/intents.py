@@ -1,0 +1,269 @@
+"""What a short text asks for, read without an LLM: pure functions, no I/O.
+
+Every reading is strict: the whole text (after dropping greetings, "please" and "thanks") must be one of the
+phrasings below, or it is not understood and the LLM answers. Workout logs are not read here; the log parser
+(`coach.training.log_parsing`) does that.
+
+- `rating`: an answer on a 1-10 scale ("7", "8/10", "about a 6"); only meaningful right after the coach
+  asked, so it is a separate function rather than an intent.
+- `classify`: opt-out in words, pausing or resuming the plan, a new daily send time, or which workout is on
+  a given day.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, time, timedelta
+from typing import Literal
+
+Meridiem = Literal["am", "pm"]
+
+
+@dataclass(frozen=True)
+class OptOut:
+    """ "please stop texting me", "unsubscribe me": the trainee wants no more texts."""
+
+
+@dataclass(frozen=True)
+class PausePlan:
+    """ "pause", "pause my plan"."""
+
+
+@dataclass(frozen=True)
+class ResumePlan:
+    """ "resume", "unpause"; `returning` for "I'm back", which only means something to a paused trainee."""
+
+    returning: bool = False
+
+
+@dataclass(frozen=True)
+class SendTime:
+    """A new time for the daily text. `hour` is None when the text names no real time ("25:00")."""
+
+    hour: int | None
+    minute: int = 0
+    meridiem: Meridiem | None = None
+
+    def resolve(self, current: time | None) -> time | None:
+        """The time meant; a bare "7" is read as the 12-hour reading nearer the current send time."""
+        if self.hour is None:
+            return None
+        if self.meridiem is not None:
+            return time(self.hour % 12 + (12 if self.meridiem == "pm" else 0), self.minute)
+        if self.hour == 0 or self.hour > 12:
+            return time(self.hour, self.minute)
+        morning, evening = time(self.hour % 12, self.minute), time(self.hour % 12 + 12, self.minute)
+        if current is None:  # no habit to go by: 5..11 are mornings, 12..4 afternoons
+            return morning if 5 <= self.hour <= 11 else evening
+        return morning if _distance(morning, current) <= _distance(evening, current) else evening
+
+
+@dataclass(frozen=True)
+class WorkoutDay:
+    """ "what's today", "what do I have Friday": `weekday` is ISO (1 = Monday) or None for an offset."""
+
+    days_ahead: int = 0
+    weekday: int | None = None
+
+    def on(self, today: date) -> date:
+        """The date meant, seen from the trainee's local `today` (a weekday is today or the next one)."""
+        if self.weekday is not None:
+            return today + timedelta(days=(self.weekday - today.isoweekday()) % 7)
+        return today + timedelta(days=self.days_ahead)
+
+
+Intent = OptOut | PausePlan | ResumePlan | SendTime | WorkoutDay
+
+
+def normalise(text: str) -> str:
+    """Lowercase words, numbers, ":" and "/" only; apostrophes dropped ("what's" = "whats"), no greetings."""
+    lowered = re.sub(r"['‘’`´]", "", text.lower())
+    lowered = re.sub(r"\b([ap])\.m\.?", r"\1m", lowered)
+    lowered = re.sub(r"(?<=\d)[.,](?=\d)", ".", lowered)
+    lowered = re.sub(r"(?<!\d)\.|\.(?!\d)|[^\w\s:/.]|_", " ", lowered)
+    words = " ".join(lowered.split())
+    previous = None
+    while previous != words:
+        previous = words
+        words = _LEADING_FILLER.sub("", words)
+        words = _TRAILING_FILLER.sub("", words)
+    return words
+
+
+_LEADING_FILLER = re.compile(r"^(?:hey|hi|hello|ok|okay|yo|coach|please|pls|plz|um|so)\b ?")
+_TRAILING_FILLER = re.compile(r" ?\b(?:please|pls|plz|thanks|thank you|thx|ty|coach)$")
+
+_NUMBER_WORDS = {
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+}
+_RATING = re.compile(
+    r"(?:(?:about|around|maybe|probably|prob|like|roughly|honestly|id say|i would say|i think|say|solid|"
+    r"a solid|a|an|its|it was|was|that was|rpe|session rpe|srpe|i give it|give it) )*"
+    rf"(?P<value>\d{{1,2}}(?:\.5)?|{'|'.join(_NUMBER_WORDS)})"
+    r"(?: ?(?:/|out of) ?10)?(?: (?:i think|maybe|probably|tbh|honestly|lol|haha|rpe))*"
+)
+
+
+def rating(text: str) -> float | None:
+    """A 1-10 rating in half steps ("7", "8/10", "about a 6", "7.5"), or None if the text is anything else."""
+    match = _RATING.fullmatch(normalise(text))
+    if match is None:
+        return None
+    raw = match.group("value")
+    value = float(_NUMBER_WORDS.get(raw, 0) or raw)
+    return value if 1 <= value <= 10 else None
+
+
+_ASK = r"(?:(?:can|could|would) you |can we |i want to |i need to |id like to |i would like to |lets |just )?"
+_OPT_OUT = re.compile(
+    "|".join(
+        (
+            _ASK + r"(?:stop|quit|cease)(?: (?:texting|messaging|sending|contacting|txting|sms)(?: me)?"
+            r"(?: (?:messages|texts|any ?more messages|any ?more texts|anything))?)?"
+            r"(?: (?:any ?more|ever again|again|all|now))?",
+            _ASK + r"(?:unsubscribe|opt out)(?: me)?(?: from (?:this|these|your|the|coach)"
+            r"(?: list| texts| messages| service)?)?",
+            _ASK + r"opt me out",
+            _ASK
+            + r"(?:take|remove) me (?:off|from) (?:this|the|your) (?:list|service|number|texts|messages)",
+            r"(?:dont|do not) (?:text|message|contact) me (?:any ?more|again|ever again)",
+            r"i (?:dont|do not|no longer) want (?:any ?more |these |your |any )?(?:texts|messages)"
+            r"(?: any ?more)?",
+            _ASK + r"cancel (?:my )?(?:subscription|account|membership)",
+        )
+    )
+)
+_PLAN_NOUN = r"(?: (?:my|the))?(?: (?:plan|training|workouts?|program|texts|messages))?"
+_PAUSE = re.compile(
+    _ASK + r"(?:pause" + _PLAN_NOUN + r"|put" + _PLAN_NOUN + r" on (?:hold|pause))"
+    r"(?: now| for (?:now|a while|a bit))?"
+)
+_RESUME = re.compile(_ASK + r"(?:resume|unpause|un pause)" + _PLAN_NOUN + r"(?: now)?")
+_RETURNING = re.compile(r"(?:im|i am) back(?: now| again)?|(?:im |i am )?ready to resume")
+
+_TIME = (
+    r"(?:(?P<hour>\d{1,2})(?:[:.](?P<minute>\d{2}))? ?(?P<meridiem>am|pm|a|p)?(?: o ?clock)?"
+    r"(?: (?:in the )?(?P<part>morning|afternoon|evening|night))?|(?P<noon>noon|midday))"
+)
+_WHEN = r"(?: (?:instead|from now on|going forward|each day|every day|every morning|daily|each morning))?"
+_TEXTS = r"(?: daily)?(?: workout)? (?:texts?|messages?|workouts?)"
+_SEND_TIME = tuple(
+    re.compile(pattern)
+    for pattern in (
+        _ASK + r"(?:change|switch|set|update|make)(?: my| the)?(?: (?:send|text|workout|message|delivery))?"
+        r"(?: (?:time|texts?|messages?))(?: time)? to " + _TIME + _WHEN,
+        _ASK + r"(?:text|message|send) me(?: my| the)?(?:" + _TEXTS + r")? (?:at|around) " + _TIME + _WHEN,
+        _ASK + r"send(?: me)?(?: my| the)?" + _TEXTS + r"(?: to me)? (?:at|around) " + _TIME + _WHEN,
+        r"(?:i want|id like|i would like|i prefer)(?: to get)?(?: my| the)?"
+        + _TEXTS
+        + r" (?:at|around) "
+        + _TIME
+        + _WHEN,
+    )
+)
+
+_DAY_NAMES = {
+    "today": 0,
+    "tonight": 0,
+    "tomorrow": 1,
+    "tmrw": 1,
+    "tmr": 1,
+    "tomorow": 1,
+    "tommorow": 1,
+    "tommorrow": 1,
+}
+_WEEKDAYS = {
+    **dict.fromkeys(("monday", "mon"), 1),
+    **dict.fromkeys(("tuesday", "tues", "tue"), 2),
+    **dict.fromkeys(("wednesday", "wed", "weds"), 3),
+    **dict.fromkeys(("thursday", "thurs", "thur", "thu"), 4),
+    **dict.fromkeys(("friday", "fri"), 5),
+    **dict.fromkeys(("saturday", "sat"), 6),
+    **dict.fromkeys(("sunday", "sun"), 7),
+}
+_DAY = "(?P<day>" + "|".join(sorted([*_DAY_NAMES, *_WEEKDAYS], key=len, reverse=True)) + ")"
+_SESSION = r"(?:workout|session|training|plan|program|lift)"
+_WORKOUT_DAY = tuple(
+    re.compile(pattern)
+    for pattern in (
+        r"(?:whats|what is)(?: my| the)?(?: "
+        + _SESSION
+        + r")?(?: for| on)? "
+        + _DAY
+        + r"s?(?: "
+        + _SESSION
+        + ")?",
+        r"(?:whats )?(?:my )?" + _DAY + r"s? " + _SESSION,
+        r"what (?:do i have|have i got|am i doing|should i do|do i do|are we doing|is on|s on)(?: on| for)? "
+        + _DAY,
+        r"(?:(?:do|have) i (?:got |have )?(?:a |any )?)?(?:workout|training|session|anything)(?: on| for)? "
+        + _DAY,
+        r"(?:do|am) i (?:train|training|work out|lift|lifting|have to train)(?: on)? " + _DAY,
+        r"(?:whats|what is) (?:my|the) (?:workout|session)(?P<day>)",
+    )
+)
+
+
+def classify(text: str) -> Intent | None:
+    """The one thing a text asks for (see the module docstring), or None when it is anything else."""
+    words = normalise(text)
+    if not words:
+        return None
+    if _OPT_OUT.fullmatch(words):
+        return OptOut()
+    if _PAUSE.fullmatch(words):
+        return PausePlan()
+    if _RESUME.fullmatch(words):
+        return ResumePlan()
+    if _RETURNING.fullmatch(words):
+        return ResumePlan(returning=True)
+    send_time = _first_fullmatch(_SEND_TIME, words)
+    if send_time:
+        return _send_time(send_time)
+    workout_day = _first_fullmatch(_WORKOUT_DAY, words)
+    if workout_day:
+        return _workout_day(workout_day.group("day"))
+    return None
+
+
+def _first_fullmatch(patterns: tuple[re.Pattern[str], ...], words: str) -> re.Match[str] | None:
+    return next((match for pattern in patterns if (match := pattern.fullmatch(words))), None)
+
+
+def _send_time(match: re.Match[str]) -> SendTime:
+    if match.group("noon"):
+        return SendTime(12, 0, "pm")
+    hour, minute = int(match.group("hour")), int(match.group("minute") or 0)
+    meridiem: Meridiem | None = None
+    if match.group("meridiem"):
+        meridiem = "am" if match.group("meridiem").startswith("a") else "pm"
+    elif match.group("part"):
+        meridiem = "am" if match.group("part") == "morning" else "pm"
+    valid_hour = 1 <= hour <= 12 if meridiem else 0 <= hour <= 23
+    if not valid_hour or minute > 59:
+        return SendTime(None)
+    return SendTime(hour, minute, meridiem)
+
+
+def _workout_day(day: str) -> WorkoutDay:
+    if not day:  # "what's my workout": today's
+        return WorkoutDay(0)
+    if day in _WEEKDAYS:
+        return WorkoutDay(weekday=_WEEKDAYS[day])
+    return WorkoutDay(_DAY_NAMES[day])
+
+
+def _distance(a: time, b: time) -> int:
+    """Minutes between two times of day, around the clock."""
+    minutes = abs((a.hour * 60 + a.minute) - (b.hour * 60 + b.minute))
+    return min(minutes, 24 * 60 - minutes)

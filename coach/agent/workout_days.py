@@ -1,0 +1,87 @@
+"""What is on the plan for a day, as the fast path answers "what's today" or "what do I have Friday".
+
+A day with open workouts gets their stored SMS text, joined the way the daily text joins them, so the answer
+reads exactly like the text the scheduler sends. Any other day gets one short line.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session, joinedload, selectinload
+
+from coach.models import FitnessPlan, Mesocycle, Microcycle, Trainee, Workout, WorkoutExercise
+from coach.models.enums import PlanStatus, WorkoutStatus
+from coach.training.render import render_workout, workout_view
+
+PAUSED_TEXT = "Your plan is paused, so nothing is scheduled. Text RESUME when you're ready to train again."
+
+
+def day_answer(session: Session, trainee: Trainee, day: date, today: date) -> str | None:
+    """The workout text(s) for `day`, or a short rest-day line; None when the trainee has no current plan."""
+    plan = session.scalar(
+        sa.select(FitnessPlan).where(
+            FitnessPlan.trainee_id == trainee.id, FitnessPlan.status != PlanStatus.COMPLETED
+        )
+    )
+    if plan is None:
+        return None
+    if plan.status is PlanStatus.PAUSED:
+        return PAUSED_TEXT
+    workouts = _workouts(session, trainee.id, plan.id, day)
+    open_ones = [w for w in workouts if w.status is WorkoutStatus.PENDING]
+    if open_ones:
+        return "\n\n".join(w.sms_text or _render(w, trainee) for w in open_ones)
+    name = _day_name(day, today)
+    if any(w.status is WorkoutStatus.COMPLETED for w in workouts):
+        return f"You've already done {name}'s workout. Nice work!"
+    if workouts:
+        return f"{name.capitalize()}'s workout is marked skipped. Rest up."
+    upcoming = session.scalar(
+        sa.select(Workout.scheduled_date)
+        .join(Microcycle, Microcycle.id == Workout.microcycle_id)
+        .where(
+            Microcycle.plan_id == plan.id,
+            Workout.trainee_id == trainee.id,
+            Workout.status == WorkoutStatus.PENDING,
+            Workout.scheduled_date > day,
+        )
+        .order_by(Workout.scheduled_date)
+        .limit(1)
+    )
+    if upcoming is None:
+        return f"Nothing is scheduled {_on(name)}, and there are no more workouts in your plan."
+    rest = "Rest day today" if name == "today" else f"{name.capitalize()} is a rest day"
+    return f"{rest}. Next workout: {upcoming:%a %b} {upcoming.day}. Sleep well, eat well!"
+
+
+def _workouts(session: Session, trainee_id: int, plan_id: int, day: date) -> list[Workout]:
+    query = (
+        sa.select(Workout)
+        .join(Microcycle, Microcycle.id == Workout.microcycle_id)
+        .where(Microcycle.plan_id == plan_id, Workout.trainee_id == trainee_id, Workout.scheduled_date == day)
+        .order_by(Workout.id)
+        .options(
+            selectinload(Workout.exercises).joinedload(WorkoutExercise.movement),
+            joinedload(Workout.microcycle).joinedload(Microcycle.mesocycle).joinedload(Mesocycle.plan),
+        )
+    )
+    return list(session.scalars(query))
+
+
+def _render(workout: Workout, trainee: Trainee) -> str:
+    """A workout whose text was never stored (should not happen): rendered now, as the plan writer would."""
+    return render_workout(workout_view(workout), trainee.units, workout.microcycle.mesocycle.phase.value)
+
+
+def _day_name(day: date, today: date) -> str:
+    if day == today:
+        return "today"
+    if day == today + timedelta(days=1):
+        return "tomorrow"
+    return f"{day:%A}"
+
+
+def _on(name: str) -> str:
+    return name if name in ("today", "tomorrow") else f"on {name}"

@@ -1,0 +1,391 @@
+"""The deterministic fast path against a real saved plan: what it does, what it says, what it leaves alone."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, date, datetime, time, timedelta
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import pytest
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from coach.agent import fast_path
+from coach.agent.fast_log import movement_index
+from coach.agent.turn import AgentReply, Turn
+from coach.config import Settings
+from coach.messaging.text import encoding_of
+from coach.models import (
+    Conversation,
+    FitnessPlan,
+    FitnessProfile,
+    Message,
+    SetLog,
+    Trainee,
+    Workout,
+    WorkoutLog,
+)
+from coach.models.enums import (
+    AgentOutcome,
+    DeliveryState,
+    Direction,
+    Encoding,
+    PlanStatus,
+    TraineeStatus,
+    WorkoutStatus,
+)
+from coach.movements.library import load_library
+from coach.training.blueprint import PlanBlueprint
+from coach.training.generator import generate_plan
+from coach.training.persist import save_plan
+from coach.training.profile import profile_from_records
+from tests import factories
+
+MONDAY = date(2030, 1, 7)  # the plan's first day; it trains Mon, Tue, Thu, Fri
+TUESDAY, WEDNESDAY, FRIDAY = (MONDAY + timedelta(days=n) for n in (1, 2, 4))
+EXAMPLE = json.loads((Path(__file__).parents[1] / "coach" / "training" / "example_profile.json").read_text())
+_PLANS: list[PlanBlueprint] = []
+
+
+def make_trainee(db: Session, **fields: Any) -> Trainee:
+    """An active trainee in UTC with the example profile and a saved plan starting MONDAY."""
+    owner = factories.trainee(
+        db, status=TraineeStatus.ACTIVE, training_days=EXAMPLE["training_days"], time_zone="UTC", **fields
+    )
+    db.add(
+        FitnessProfile(
+            trainee_id=owner.id,
+            goals=EXAMPLE["goals"],
+            experience_level=EXAMPLE["experience"],
+            equipment=EXAMPLE["equipment"],
+            days_per_week=EXAMPLE["days_per_week"],
+            session_minutes=EXAMPLE["session_minutes"],
+        )
+    )
+    db.flush()
+    db.refresh(owner)
+    assert owner.profile is not None
+    if not _PLANS:  # every trainee here has the same profile, so one generated plan serves them all
+        training = profile_from_records(owner, owner.profile, owner.movement_rules, EXAMPLE["e1rm_kg"])
+        _PLANS.append(generate_plan(training, load_library(), MONDAY))
+    save_plan(db, owner.id, _PLANS[0], units=owner.units)
+    factories.conversation(db, owner)
+    return owner
+
+
+def at(day: date, hour: int = 18, minute: int = 0) -> datetime:
+    return datetime(day.year, day.month, day.day, hour, minute, tzinfo=UTC)
+
+
+def turn_for(
+    db: Session, owner: Trainee, settings: Settings, *bodies: str, now: datetime, num_media: int = 0
+) -> Turn:
+    """The trainee's texts, stored as owed inbound messages, as one turn."""
+    conversation = db.scalars(sa.select(Conversation).where(Conversation.trainee_id == owner.id)).one()
+    messages = [
+        Message(
+            conversation_id=conversation.id,
+            trainee_id=owner.id,
+            direction=Direction.INBOUND,
+            body=body,
+            num_media=num_media,
+            status=DeliveryState.RECEIVED,
+        )
+        for body in bodies
+    ]
+    db.add_all(messages)
+    db.flush()
+    return Turn(trainee=owner, conversation=conversation, texts=messages, now=now, settings=settings)
+
+
+def say(db: Session, owner: Trainee, settings: Settings, *bodies: str, now: datetime) -> AgentReply | None:
+    reply = fast_path.respond(db, turn_for(db, owner, settings, *bodies, now=now))
+    db.flush()
+    return reply
+
+
+def answered(reply: AgentReply | None, path: str) -> str:
+    """The reply's body, checked to be a deterministic GSM-7 answer on `path`."""
+    assert reply is not None
+    assert reply.outcome is AgentOutcome.DETERMINISTIC
+    assert reply.path == path
+    assert reply.body is not None
+    assert encoding_of(reply.body) is Encoding.GSM7
+    return reply.body
+
+
+def workout_on(db: Session, owner: Trainee, day: date) -> Workout:
+    return db.scalars(
+        sa.select(Workout).where(Workout.trainee_id == owner.id, Workout.scheduled_date == day)
+    ).one()
+
+
+def logs_of(db: Session, owner: Trainee) -> list[WorkoutLog]:
+    return list(
+        db.scalars(sa.select(WorkoutLog).where(WorkoutLog.trainee_id == owner.id).order_by(WorkoutLog.id))
+    )
+
+
+def pending(owner: Trainee, db: Session) -> Any:
+    conversation = db.scalars(sa.select(Conversation).where(Conversation.trainee_id == owner.id)).one()
+    return (conversation.state or {}).get("pending")
+
+
+# ---------------------------------------------------------------- logging and the follow-up rating
+
+
+def test_done_marks_the_workout_and_asks_how_hard_it_was(db: Session, settings: Settings) -> None:
+    owner = make_trainee(db)
+    turn = turn_for(db, owner, settings, "Done!", now=at(MONDAY))
+
+    body = answered(fast_path.respond(db, turn), "fast:log")
+
+    assert body == "Marked today's workout as done. Nice work! How hard was it, 1-10?"
+    assert workout_on(db, owner, MONDAY).status is WorkoutStatus.COMPLETED
+    [log] = logs_of(db, owner)
+    assert log.source_message_id == turn.newest_id
+    assert pending(owner, db)["question"] == "session_rpe"
+    assert pending(owner, db)["log_date"] == MONDAY.isoformat()
+
+
+def test_the_answer_to_how_hard_becomes_the_session_rpe(db: Session, settings: Settings) -> None:
+    owner = make_trainee(db)
+    say(db, owner, settings, "did it", now=at(MONDAY))
+
+    body = answered(say(db, owner, settings, "about an 8", now=at(MONDAY, 19)), "fast:rating")
+
+    assert body == "Got it, 8/10 for that session. Thanks!"
+    [log] = logs_of(db, owner)
+    assert log.session_rpe == Decimal("8")
+    assert pending(owner, db) is None
+
+
+@pytest.mark.parametrize("text", ["7", "8/10", "about a 6"])
+def test_a_number_nobody_asked_for_is_left_to_the_llm(db: Session, settings: Settings, text: str) -> None:
+    owner = make_trainee(db)
+    assert say(db, owner, settings, text, now=at(MONDAY)) is None
+    assert logs_of(db, owner) == []
+
+
+def test_a_rating_half_a_day_later_is_not_taken_as_the_answer(db: Session, settings: Settings) -> None:
+    owner = make_trainee(db)
+    say(db, owner, settings, "done", now=at(MONDAY, 8))
+    assert say(db, owner, settings, "7", now=at(MONDAY, 21)) is None
+    assert logs_of(db, owner)[0].session_rpe is None
+
+
+def test_a_rating_after_the_trainee_said_something_else_is_not_taken(db: Session, settings: Settings) -> None:
+    owner = make_trainee(db)
+    say(db, owner, settings, "done", now=at(MONDAY))
+    turn_for(db, owner, settings, "how many sets should I do tomorrow?", now=at(MONDAY, 18, 5))  # the LLM's
+    assert say(db, owner, settings, "7", now=at(MONDAY, 18, 10)) is None
+    assert logs_of(db, owner)[0].session_rpe is None
+
+
+def test_a_full_log_line_is_stored_and_confirmed_without_a_question(db: Session, settings: Settings) -> None:
+    owner = make_trainee(db)
+
+    body = answered(say(db, owner, settings, "squats 100kg 5x5 @8", now=at(MONDAY)), "fast:log")
+
+    assert body.startswith("Logged: Barbell Back Squat 5x5 @ 100kg (e1RM")
+    [log] = logs_of(db, owner)
+    [row] = db.scalars(sa.select(SetLog).where(SetLog.workout_log_id == log.id))
+    assert (row.sets_done, row.reps, row.weight_kg, row.rpe) == (5, 5, Decimal("100.00"), Decimal("8.0"))
+    assert pending(owner, db) is None
+
+
+def test_done_with_sets_is_logged_together(db: Session, settings: Settings) -> None:
+    owner = make_trainee(db)
+    body = answered(say(db, owner, settings, "did it, bench 60kg 3x8", now=at(MONDAY)), "fast:log")
+    assert body.startswith("Logged: Barbell Bench Press 3x8 @ 60kg")
+    assert workout_on(db, owner, MONDAY).status is WorkoutStatus.COMPLETED
+
+
+def test_skipped_marks_the_workout_skipped(db: Session, settings: Settings) -> None:
+    owner = make_trainee(db)
+    body = answered(say(db, owner, settings, "skipped today", now=at(MONDAY)), "fast:log")
+    assert body == "Marked today's workout as skipped. Rest up."
+    assert workout_on(db, owner, MONDAY).status is WorkoutStatus.SKIPPED
+    assert pending(owner, db) is None
+
+
+def test_done_the_morning_after_counts_for_yesterdays_open_workout(db: Session, settings: Settings) -> None:
+    owner = make_trainee(db)  # Wednesday is a rest day; Tuesday's workout is still open
+
+    body = answered(say(db, owner, settings, "done", now=at(WEDNESDAY, 9)), "fast:log")
+
+    assert body.startswith("Marked yesterday's workout as done.")
+    assert workout_on(db, owner, TUESDAY).status is WorkoutStatus.COMPLETED
+    assert logs_of(db, owner)[0].log_date == TUESDAY
+
+
+def test_a_retried_turn_logs_once(db: Session, settings: Settings) -> None:
+    owner = make_trainee(db)
+    turn = turn_for(db, owner, settings, "squats 100kg 5x5", now=at(MONDAY))
+
+    first = fast_path.respond(db, turn)
+    again = fast_path.respond(db, turn)
+
+    assert first is not None and again is not None
+    assert first.body == again.body
+    assert len(logs_of(db, owner)) == 1
+
+
+@pytest.mark.parametrize(
+    "texts",
+    [
+        ("done but my knee hurts",),
+        ("did squats, can we swap lunges?",),
+        ("felt great",),
+        ("squats 100kg 5x5", "can we swap lunges?"),
+        ("done", "what's tomorrow?"),
+        ("done", "7"),
+    ],
+)
+def test_anything_not_fully_understood_is_left_to_the_llm(
+    db: Session, settings: Settings, texts: tuple[str, ...]
+) -> None:
+    owner = make_trainee(db)
+    assert say(db, owner, settings, *texts, now=at(MONDAY)) is None
+    assert logs_of(db, owner) == []
+    assert workout_on(db, owner, MONDAY).status is WorkoutStatus.PENDING
+
+
+def test_several_texts_that_are_all_log_lines_are_logged_together(db: Session, settings: Settings) -> None:
+    owner = make_trainee(db)
+    turn = turn_for(db, owner, settings, "squats 100kg 5x5", "bench 60kg 3x8", now=at(MONDAY))
+
+    body = answered(fast_path.respond(db, turn), "fast:log")
+
+    assert "Barbell Back Squat" in body and "Barbell Bench Press" in body
+    [log] = logs_of(db, owner)
+    assert log.source_message_id == turn.newest_id
+
+
+# ---------------------------------------------------------------- what's on a day
+
+
+def test_whats_today_is_the_stored_workout_text(db: Session, settings: Settings) -> None:
+    owner = make_trainee(db)
+    body = answered(say(db, owner, settings, "what's today?", now=at(MONDAY, 7)), "fast:workout_day")
+    assert body == workout_on(db, owner, MONDAY).sms_text
+
+
+def test_what_do_i_have_friday_is_fridays_workout(db: Session, settings: Settings) -> None:
+    owner = make_trainee(db)
+    body = answered(say(db, owner, settings, "what do I have Friday", now=at(MONDAY)), "fast:workout_day")
+    assert body == workout_on(db, owner, FRIDAY).sms_text
+
+
+def test_a_rest_day_says_when_the_next_workout_is(db: Session, settings: Settings) -> None:
+    owner = make_trainee(db)
+    body = answered(say(db, owner, settings, "what's tomorrow", now=at(TUESDAY)), "fast:workout_day")
+    assert body == "Tomorrow is a rest day. Next workout: Thu Jan 10. Sleep well, eat well!"
+    today = answered(say(db, owner, settings, "whats today", now=at(WEDNESDAY)), "fast:workout_day")
+    assert today.startswith("Rest day today. Next workout: Thu Jan 10.")
+
+
+def test_a_finished_day_says_so(db: Session, settings: Settings) -> None:
+    owner = make_trainee(db)
+    say(db, owner, settings, "squats 100kg 5x5", now=at(MONDAY))
+    body = answered(say(db, owner, settings, "today's workout?", now=at(MONDAY, 19)), "fast:workout_day")
+    assert body == "You've already done today's workout. Nice work!"
+
+
+def test_whats_today_while_paused_says_the_plan_is_paused(db: Session, settings: Settings) -> None:
+    owner = make_trainee(db)
+    say(db, owner, settings, "pause", now=at(MONDAY, 7))
+    body = answered(say(db, owner, settings, "what's today", now=at(MONDAY, 8)), "fast:workout_day")
+    assert "paused" in body and "RESUME" in body
+
+
+# ---------------------------------------------------------------- pause, resume, send time, opt-out, photo
+
+
+def test_pause_then_im_back_pauses_and_resumes_the_plan(db: Session, settings: Settings) -> None:
+    owner = make_trainee(db)
+    plan = db.scalars(sa.select(FitnessPlan).where(FitnessPlan.trainee_id == owner.id)).one()
+
+    paused = answered(say(db, owner, settings, "Pause my plan please", now=at(MONDAY)), "fast:pause")
+    assert "RESUME" in paused
+    assert (plan.status, owner.status) == (PlanStatus.PAUSED, TraineeStatus.PAUSED)
+
+    answered(say(db, owner, settings, "I'm back", now=at(FRIDAY)), "fast:resume")
+    assert (plan.status, owner.status) == (PlanStatus.ACTIVE, TraineeStatus.ACTIVE)
+
+
+def test_im_back_from_an_active_trainee_is_left_to_the_llm(db: Session, settings: Settings) -> None:
+    owner = make_trainee(db)
+    assert say(db, owner, settings, "I'm back", now=at(MONDAY)) is None
+
+
+def test_a_new_send_time_is_stored_and_confirmed(db: Session, settings: Settings) -> None:
+    owner = make_trainee(db)
+    body = answered(say(db, owner, settings, "text me at 6:30pm", now=at(MONDAY)), "fast:send_time")
+    assert owner.send_time == time(18, 30)
+    assert body == "Done. I'll text your workouts at 6:30 PM (UTC time)."
+
+
+def test_a_bare_hour_is_read_next_to_the_current_send_time(db: Session, settings: Settings) -> None:
+    owner = make_trainee(db, send_time=time(18, 0))
+    answered(say(db, owner, settings, "send workouts at 7", now=at(MONDAY)), "fast:send_time")
+    assert owner.send_time == time(19, 0)
+
+
+def test_a_send_time_inside_quiet_hours_says_when_texts_will_come(db: Session, settings: Settings) -> None:
+    owner = make_trainee(db)
+    body = answered(say(db, owner, settings, "change my time to 6am", now=at(MONDAY)), "fast:send_time")
+    assert owner.send_time == time(6, 0)
+    assert "they'll come at 8:00 AM" in body
+
+
+def test_an_impossible_time_gets_a_clarifying_reply(db: Session, settings: Settings) -> None:
+    owner = make_trainee(db, send_time=time(7, 0))
+    body = answered(
+        say(db, owner, settings, "change my time to 25:00", now=at(MONDAY)), "fast:send_time_unclear"
+    )
+    assert "couldn't read that time" in body
+    assert owner.send_time == time(7, 0)
+
+
+def test_stop_texting_me_in_words_opts_the_trainee_out(db: Session, settings: Settings) -> None:
+    owner = make_trainee(db)
+
+    reply = say(db, owner, settings, "please stop texting me", now=at(MONDAY))
+
+    body = answered(reply, "fast:opt_out")
+    assert body == "You're unsubscribed from Coach. Reply START any time to come back."
+    assert reply is not None and reply.opt_out
+    assert owner.status is TraineeStatus.OPTED_OUT
+    assert owner.opt_out_source == "sms:intent"
+    assert owner.opted_out_at == at(MONDAY)
+
+
+def test_a_photo_without_text_is_acknowledged(db: Session, settings: Settings) -> None:
+    owner = make_trainee(db)
+    turn = turn_for(db, owner, settings, "", now=at(MONDAY), num_media=1)
+    assert "photo" in answered(fast_path.respond(db, turn), "fast:photo")
+
+
+def test_an_empty_text_without_a_photo_is_not_answered_here(db: Session, settings: Settings) -> None:
+    owner = make_trainee(db)
+    assert say(db, owner, settings, "   ", now=at(MONDAY)) is None
+
+
+def test_another_intent_drops_the_pending_question(db: Session, settings: Settings) -> None:
+    owner = make_trainee(db)
+    say(db, owner, settings, "done", now=at(MONDAY))
+    say(db, owner, settings, "what's tomorrow", now=at(MONDAY, 18, 5))
+    assert pending(owner, db) is None
+
+
+def test_an_onboarding_trainee_is_not_answered_here(db: Session, settings: Settings) -> None:
+    owner = factories.trainee(db)
+    factories.conversation(db, owner)
+    assert say(db, owner, settings, "done", now=at(MONDAY)) is None
+
+
+def test_the_movement_index_is_built_once_per_process() -> None:
+    assert movement_index() is movement_index()

@@ -1,0 +1,146 @@
+"""Reading short texts without an LLM: what counts as an opt-out, a pause, a send time, a day, a rating."""
+
+from __future__ import annotations
+
+from datetime import date, time
+
+import pytest
+
+from coach.agent.intents import (
+    OptOut,
+    PausePlan,
+    ResumePlan,
+    SendTime,
+    WorkoutDay,
+    classify,
+    normalise,
+    rating,
+)
+
+MONDAY = date(2030, 1, 7)
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        ("please stop texting me", OptOut()),
+        ("Stop sending me messages", OptOut()),
+        ("unsubscribe me", OptOut()),
+        ("Unsubscribe me from this list please", OptOut()),
+        ("opt me out", OptOut()),
+        ("take me off your list", OptOut()),
+        ("Don't text me anymore!", OptOut()),
+        ("I don't want these texts anymore", OptOut()),
+        ("please stop", OptOut()),
+        ("pause", PausePlan()),
+        ("Pause my plan.", PausePlan()),
+        ("pause my plan for now", PausePlan()),
+        ("can you pause my workouts", PausePlan()),
+        ("put my plan on hold", PausePlan()),
+        ("resume", ResumePlan()),
+        ("unpause", ResumePlan()),
+        ("Resume my plan please", ResumePlan()),
+        ("I'm back", ResumePlan(returning=True)),
+        ("im back now", ResumePlan(returning=True)),
+        ("change my time to 6am", SendTime(6, 0, "am")),
+        ("text me at 6:30pm", SendTime(6, 30, "pm")),
+        ("send workouts at 7", SendTime(7)),
+        ("Send my workouts at 7 a.m.", SendTime(7, 0, "am")),
+        ("can you text me at 18:30 instead", SendTime(18, 30)),
+        ("text me at 6 in the evening", SendTime(6, 0, "pm")),
+        ("set my time to noon", SendTime(12, 0, "pm")),
+        ("change my send time to 25:00", SendTime(None)),
+        ("text me at 13pm", SendTime(None)),
+        ("what's today", WorkoutDay(0)),
+        ("today's workout?", WorkoutDay(0)),
+        ("Hey coach, what's today's workout? Thanks!", WorkoutDay(0)),
+        ("What's tomorrow?", WorkoutDay(1)),
+        ("whats on tmrw", WorkoutDay(1)),
+        ("do i have a workout tomorrow", WorkoutDay(1)),
+        ("workout today?", WorkoutDay(0)),
+        ("what do I have Friday", WorkoutDay(weekday=5)),
+        ("what's my workout", WorkoutDay(0)),
+    ],
+)
+def test_short_requests_are_understood(text: str, intent: object) -> None:
+    assert classify(text) == intent
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "stop sending me workouts",  # pause or opt out? the LLM asks
+        "don't stop texting me",
+        "stop texting me so early",
+        "stop it",
+        "pause for 2 weeks",  # a pause that should end by itself is more than a pause
+        "I'm back from the gym",
+        "text me at 6 tomorrow",
+        "move my workout to 6pm",  # the workout, not the text
+        "what's for dinner",
+        "what did I do Friday",
+        "done",
+        "7",
+        "can we swap lunges?",
+        "",
+    ],
+)
+def test_anything_else_is_left_to_the_llm(text: str) -> None:
+    assert classify(text) is None
+
+
+def test_a_weekday_means_today_or_the_next_one() -> None:
+    assert WorkoutDay(weekday=1).on(MONDAY) == MONDAY
+    assert WorkoutDay(weekday=5).on(MONDAY) == date(2030, 1, 11)
+    assert WorkoutDay(weekday=7).on(date(2030, 1, 8)) == date(2030, 1, 13)
+    assert WorkoutDay(1).on(MONDAY) == date(2030, 1, 8)
+
+
+@pytest.mark.parametrize(
+    ("request_", "current", "meant"),
+    [
+        (SendTime(6, 30, "pm"), None, time(18, 30)),
+        (SendTime(12, 0, "am"), None, time(0, 0)),
+        (SendTime(18, 30), None, time(18, 30)),
+        (SendTime(7), None, time(7, 0)),  # a bare morning hour
+        (SendTime(2), None, time(14, 0)),  # a bare afternoon hour
+        (SendTime(7), time(18, 0), time(19, 0)),  # nearer the evening habit
+        (SendTime(6), time(7, 0), time(6, 0)),
+        (SendTime(None), time(7, 0), None),
+    ],
+)
+def test_a_send_time_resolves_to_the_time_meant(
+    request_: SendTime, current: time | None, meant: time | None
+) -> None:
+    assert request_.resolve(current) == meant
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("7", 7),
+        ("8/10", 8),
+        ("8 / 10", 8),
+        ("about a 6", 6),
+        ("7.5", 7.5),
+        ("seven", 7),
+        ("10/10", 10),
+        ("a solid 8!", 8),
+        ("8 out of 10", 8),
+        ("like a 7 tbh", 7),
+        ("0", None),
+        ("11", None),
+        ("7-8", None),
+        ("done 7", None),
+        ("7 sets", None),
+        ("3/5", None),
+        ("knee hurts, 7", None),
+    ],
+)
+def test_a_rating_is_one_number_from_1_to_10(text: str, value: float | None) -> None:
+    assert rating(text) == value
+
+
+def test_normalising_drops_greetings_punctuation_and_apostrophes() -> None:
+    assert normalise("  Hey Coach!!  What’s   TODAY? thanks ") == "whats today"
+    assert normalise("text me at 6:30 p.m.") == "text me at 6:30 pm"
