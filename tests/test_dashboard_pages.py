@@ -49,6 +49,18 @@ def test_overview_shows_the_queue_the_agent_and_the_chart(operator: FlaskClient,
     assert "Agent today" in page and "800" in page
 
 
+def test_overview_shows_who_the_cost_guard_held_back_today(operator: FlaskClient, db: Session):
+    spammer, calm = trainee(db), trainee(db)
+    for _ in range(3):
+        db.add(AgentRun(trainee_id=spammer.id, outcome=AgentOutcome.OVER_BUDGET, path="guard:flood"))
+    db.add(AgentRun(trainee_id=calm.id, outcome=AgentOutcome.DETERMINISTIC, path="fast:log"))
+    db.flush()
+    page = operator.get("/dashboard/").get_data(as_text=True)
+    assert "Held back by the cost guard" in page and "guard:flood" in page
+    assert f"/dashboard/trainees/{spammer.id}" in page and f"/dashboard/trainees/{calm.id}" not in page
+    assert spammer.phone not in page  # masked
+
+
 def test_overview_figures_count_what_is_in_the_queue(services, db: Session, redis_client):
     owner = trainee(db)
     queued_text(db, owner)

@@ -26,6 +26,8 @@ class Turn:
     texts: Sequence[Message]
     now: datetime
     settings: Settings
+    # Inbound texts from this trainee in the last minute, for the flood limit.
+    texts_last_minute: int = 0
 
     @property
     def text(self) -> str:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from coach.bootstrap import Services
 from coach.dashboard import audit
 from coach.dashboard.errors import NotAllowed, NotFound
+from coach.messaging.phone import mask
 from coach.models import AgentRun, Trainee
 
 NOW = sa.bindparam("now", type_=sa.DateTime(timezone=True))
@@ -26,7 +27,8 @@ TODAY = sa.text(
            percentile_cont(0.95) WITHIN GROUP (ORDER BY latency_ms) AS p95_ms,
            coalesce(sum(prompt_tokens), 0) AS prompt_tokens,
            coalesce(sum(completion_tokens), 0) AS completion_tokens,
-           coalesce(sum(cost_usd), 0) AS cost_usd
+           coalesce(sum(cost_usd), 0) AS cost_usd,
+           count(*) FILTER (WHERE llm_calls = 0) AS without_llm
     FROM agent_runs
     WHERE created_at >= date_trunc('day', CAST(:now AS timestamptz), 'UTC')
     """
@@ -40,6 +42,16 @@ ERROR_CLASSES_TODAY = sa.text(
     """
 ).bindparams(NOW)
 
+# Trainees the cost guard held back today (daily LLM budget or flood limit), most limited first.
+LIMITED_TODAY = sa.text(
+    """
+    SELECT r.trainee_id, t.phone, r.path, count(*) AS runs, max(r.created_at) AS last_at
+    FROM agent_runs r LEFT JOIN trainees t ON t.id = r.trainee_id
+    WHERE r.created_at >= date_trunc('day', CAST(:now AS timestamptz), 'UTC') AND r.outcome = 'over_budget'
+    GROUP BY r.trainee_id, t.phone, r.path ORDER BY runs DESC, last_at DESC LIMIT 20
+    """
+).bindparams(NOW)
+
 # Through the partial index ix_agent_runs_flagged.
 FLAGS_TO_REVIEW = sa.text("SELECT count(*) FROM agent_runs WHERE flagged AND handled_at IS NULL")
 
@@ -49,6 +61,7 @@ def statements() -> dict[str, sa.TextClause]:
         "agent_today": TODAY,
         "agent_error_classes": ERROR_CLASSES_TODAY,
         "agent_flags_to_review": FLAGS_TO_REVIEW,
+        "agent_limited_today": LIMITED_TODAY,
     }
 
 
@@ -63,6 +76,9 @@ class AgentFigures:
     cost_usd: Decimal
     error_classes: list[tuple[str, int]]
     flags_to_review: int
+    without_llm: int = 0
+    # (trainee id, masked phone, limit, runs held back) for trainees the cost guard stopped today.
+    limited: list[tuple[int | None, str, str, int]] = field(default_factory=list)
 
 
 def read_agent_figures(session: Session, now: datetime) -> AgentFigures:
@@ -79,6 +95,11 @@ def read_agent_figures(session: Session, now: datetime) -> AgentFigures:
         cost_usd=Decimal(today.cost_usd),
         error_classes=[(row.error_class, row.runs) for row in session.execute(ERROR_CLASSES_TODAY, params)],
         flags_to_review=int(session.execute(FLAGS_TO_REVIEW).scalar_one()),
+        without_llm=int(today.without_llm),
+        limited=[
+            (row.trainee_id, mask(row.phone) if row.phone else "-", row.path, row.runs)
+            for row in session.execute(LIMITED_TODAY, params)
+        ],
     )
 
 

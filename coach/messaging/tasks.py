@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 
 from coach import jobs
 from coach.bootstrap import Services
-from coach.conversation.answer import answer_inbound
+from coach.conversation.answer import AnswerLater, answer_inbound
 from coach.messaging import delivery
 
 log = logging.getLogger("coach.messaging")
@@ -23,10 +23,18 @@ SEND_CONCURRENCY = 8
 def handle_inbound(message_id: int) -> bool:
     """Answer the trainee who sent this text (and anything else they are owed)."""
     services = jobs.current_services()
-    with services.sessions() as session:
-        queued = answer_inbound(
-            session, message_id, now=datetime.now(UTC), segment_budget=services.settings.sms_segment_budget
-        )
+    try:
+        with services.sessions() as session:
+            queued = answer_inbound(
+                session,
+                message_id,
+                now=datetime.now(UTC),
+                settings=services.settings,
+                model=services.chat_model(),
+            )
+    except AnswerLater:
+        wake_senders(services)  # the holding reply is committed; send it while RQ schedules the retry
+        raise
     if queued:
         wake_senders(services)
     return queued

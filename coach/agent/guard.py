@@ -1,0 +1,58 @@
+"""The cost guard: a per-trainee daily LLM budget and an inbound flood limit.
+
+Past either, the coach still answers on its deterministic paths (which run before the guard); only the
+LLM is held back, and the run is recorded as over budget so the dashboard shows who hit which limit.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from coach.agent.turn import AgentReply, Turn
+from coach.config import Settings
+from coach.models import OutboundMessage
+from coach.models.enums import AgentOutcome, OutboundKind
+
+FLOOD_WINDOW = timedelta(minutes=1)
+
+CAPABILITIES = (
+    "I can log a workout (e.g. 'squats 100kg 5x5 @8'), show 'today' or 'tomorrow', 'pause' or 'resume', "
+    "or change your text time ('text me at 7am')."
+)
+FLOOD = "That's a lot of texts at once! Give me a minute, then send one message with what you need."
+OVER_BUDGET = "I've hit my limit for longer chats today, so I'll be brief until tomorrow. " + CAPABILITIES
+NO_LLM = "I can't chat about that yet: my AI side isn't switched on here. " + CAPABILITIES
+
+
+def exceeded(settings: Settings, *, llm_calls_today: int, llm_tokens_today: int) -> str | None:
+    """Which daily LLM limit this trainee is past ("daily_calls", "daily_tokens"), or None."""
+    if llm_calls_today >= settings.llm_daily_calls:
+        return "daily_calls"
+    if llm_tokens_today >= settings.llm_daily_tokens:
+        return "daily_tokens"
+    return None
+
+
+def limited_reply(session: Session, turn: Turn, limit: str) -> AgentReply:
+    """The reply when a limit holds the LLM back. A flood is answered once a minute, then silence."""
+    if limit == "flood":
+        answered_recently = session.scalar(
+            sa.select(
+                sa.exists().where(
+                    OutboundMessage.trainee_id == turn.trainee.id,
+                    OutboundMessage.kind == OutboundKind.REPLY,
+                    OutboundMessage.created_at > turn.now - FLOOD_WINDOW,
+                )
+            )
+        )
+        body = None if answered_recently else FLOOD
+        return AgentReply(body=body, outcome=AgentOutcome.OVER_BUDGET, path="guard:flood")
+    return AgentReply(body=OVER_BUDGET, outcome=AgentOutcome.OVER_BUDGET, path=f"guard:{limit}")
+
+
+def no_llm_reply() -> AgentReply:
+    """With no LLM configured, say plainly what works without one."""
+    return AgentReply(body=NO_LLM, outcome=AgentOutcome.FALLBACK, path="no_llm")
