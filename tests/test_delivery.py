@@ -11,7 +11,8 @@ from coach.models.enums import DeliveryState, Direction, OutboundKind, TraineeSt
 from tests import factories
 from tests.messaging_helpers import use_twilio_double
 
-NOON_UTC = datetime(2026, 11, 23, 17, 0, tzinfo=UTC)  # 12:00 in New York: outside quiet hours
+# 12:00 in New York, outside quiet hours, and later than any text a test queues now is due.
+NOON_UTC = datetime(2036, 11, 23, 17, 0, tzinfo=UTC)
 
 
 def _queue(db, trainee: Trainee, kind: OutboundKind, body: str, key: str, **extra) -> int:
@@ -122,7 +123,7 @@ def test_nothing_is_sent_to_someone_who_opted_out(services, db, sending, trainee
 
 
 def test_proactive_texts_wait_out_quiet_hours_but_replies_do_not(services, db, sending, trainee):
-    late = datetime(2026, 11, 24, 3, 30, tzinfo=UTC)  # 22:30 in New York
+    late = datetime(2036, 11, 24, 3, 30, tzinfo=UTC)  # 22:30 in New York
     workout = _queue(db, trainee, OutboundKind.DAILY_WORKOUT, "Workout", "daily:q")
     reply = _queue(db, trainee, OutboundKind.REPLY, "Sure, rest tomorrow", "reply:q")
     assert sorted(_drain(services, db, now=late)) == ["deferred", "sent"]
@@ -130,8 +131,8 @@ def test_proactive_texts_wait_out_quiet_hours_but_replies_do_not(services, db, s
     assert _row(db, reply).state is DeliveryState.SENT
     waiting = _row(db, workout)
     assert waiting.state is DeliveryState.QUEUED
-    assert waiting.not_before == datetime(2026, 11, 24, 13, 0, tzinfo=UTC)  # 08:00 New York
-    assert _drain(services, db, now=datetime(2026, 11, 24, 13, 0, tzinfo=UTC)) == ["sent"]
+    assert waiting.not_before == datetime(2036, 11, 24, 13, 0, tzinfo=UTC)  # 08:00 New York
+    assert _drain(services, db, now=datetime(2036, 11, 24, 13, 0, tzinfo=UTC)) == ["sent"]
 
 
 @pytest.mark.parametrize("code", [30003, 21611, 30001])
