@@ -12,15 +12,22 @@ import os
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any, ParamSpec, TypeVar
 
 from rq import Queue, Retry
-from rq.job import Job
+from rq.job import Job, JobStatus
 
 from coach.bootstrap import Services
 
-# Replies to trainees first, then outbound sends, then slower work such as plan generation.
-QUEUES = ("agent", "send", "default")
+# Sends first: a send job is short and carries texts already decided, so under a backlog of texts to answer
+# the answers already made still leave at once. Then answers to trainees, then slower work (plan generation).
+QUEUES = ("send", "agent", "default")
+
+# RQ refreshes a running job's heartbeat every 30 s (the worker's job monitoring interval); a job quiet for
+# longer than this has lost its worker (killed, or its machine gone).
+ABANDONED_AFTER_SECONDS = 120
+WAITING = {JobStatus.QUEUED, JobStatus.SCHEDULED, JobStatus.DEFERRED}
 
 log = logging.getLogger("coach.jobs")
 P = ParamSpec("P")
@@ -93,3 +100,27 @@ def enqueue(services: Services, func: Callable[..., Any], *args: Any, job_id: st
         result_ttl=600,
         failure_ttl=7 * 86400,
     )
+
+
+def still_pending(services: Services, job_ids: list[str], now: datetime) -> set[str]:
+    """The ids among `job_ids` whose job is waiting in Redis or running on a live worker.
+
+    Recovery uses this to enqueue only work that was truly lost: enqueueing a job id that is already queued
+    would put it on its queue twice.
+    """
+    pending: set[str] = set()
+    for job_id, found in zip(job_ids, Job.fetch_many(job_ids, connection=services.redis), strict=True):
+        if found is None:
+            continue
+        status = found.get_status(refresh=False)
+        if status in WAITING:
+            pending.add(job_id)
+        elif status == JobStatus.STARTED and found.last_heartbeat is not None:
+            beat = (
+                found.last_heartbeat.replace(tzinfo=UTC)
+                if found.last_heartbeat.tzinfo is None
+                else found.last_heartbeat
+            )
+            if (now - beat).total_seconds() < ABANDONED_AFTER_SECONDS:
+                pending.add(job_id)
+    return pending

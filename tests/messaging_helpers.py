@@ -8,6 +8,7 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from rq import Queue, SimpleWorker
+from rq.job import Job
 from twilio.request_validator import RequestValidator
 
 from coach import jobs
@@ -68,6 +69,18 @@ def run_jobs(services: Services) -> None:
     jobs.install(services)
     queues = [Queue(name, connection=services.redis) for name in QUEUES]
     SimpleWorker(queues, connection=services.redis).work(burst=True)
+
+
+def run_retries(services: Services) -> None:
+    """Run the retries RQ scheduled for failed jobs now (a worker's scheduler would, after the backoff)."""
+    for name in QUEUES:
+        queue = Queue(name, connection=services.redis)
+        registry = queue.scheduled_job_registry
+        for job_id in registry.get_job_ids():
+            job = Job.fetch(job_id, connection=services.redis)
+            registry.remove(job)
+            queue.enqueue_job(job)
+    run_jobs(services)
 
 
 def queued_job_ids(services: Services, queue: str) -> list[str]:

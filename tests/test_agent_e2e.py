@@ -24,7 +24,7 @@ from tests.agent_helpers import coached_trainee, outbound_bodies, owed, post_tex
 from tests.doubles import openai_api as llm
 from tests.doubles.openai_api import OpenAIDouble
 from tests.doubles.twilio_api import TwilioApiDouble
-from tests.messaging_helpers import new_phone, run_jobs, use_twilio_double
+from tests.messaging_helpers import new_phone, run_jobs, run_retries, use_twilio_double
 
 
 @pytest.fixture
@@ -185,10 +185,10 @@ def test_a_job_killed_after_the_llm_answered_replies_exactly_once_on_retry(
 
     monkeypatch.setattr(answer, "_deliver", die_once)
     post_text(live_server, coach, owner.phone, "can't make it today, work ran late")
-    run_jobs(coach)  # RQ records the failure; nothing of the turn was committed
+    run_jobs(coach)  # RQ records the failure and schedules a retry; nothing of the turn was committed
     assert owed(coach, owner.id) == 1 and outbound_bodies(coach, owner.id) == []
-    run_tick(coach, datetime.now(UTC) + timedelta(minutes=2))  # the sweeper finds the unanswered text
-    run_jobs(coach)
+    assert run_tick(coach, datetime.now(UTC) + timedelta(minutes=2))["answers_requeued"] == 0  # RQ retries
+    run_retries(coach)
     assert _sent_to(twilio_api, owner.phone) == ["Skipped today. Rest up."]
     assert owed(coach, owner.id) == 0
     with coach.sessions() as session:

@@ -98,7 +98,7 @@ def test_api_status_returns_the_overview_as_json(operator: FlaskClient, db: Sess
     body = operator.get("/dashboard/api/status").get_json()
     assert body["queue"]["pending"]["queued"] == 1
     assert {"scheduler", "agent", "queues", "workers", "failed_jobs"} <= set(body)
-    assert [q["name"] for q in body["queues"]] == ["agent", "send", "default"]
+    assert [q["name"] for q in body["queues"]] == ["send", "agent", "default"]
 
 
 def test_messages_page_filters_by_state_kind_and_phone(operator: FlaskClient, db: Session):

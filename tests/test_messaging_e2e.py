@@ -9,7 +9,10 @@ from collections import defaultdict
 from datetime import UTC, datetime, timedelta
 
 import sqlalchemy as sa
+from rq import Queue, SimpleWorker
+from rq.job import Job, JobStatus
 
+from coach import jobs
 from coach.messaging import delivery, outbox
 from coach.models import Message, OutboundMessage, Trainee
 from coach.models.enums import DeliveryState, Direction, OutboundKind, TraineeStatus
@@ -79,6 +82,18 @@ def test_two_texts_in_a_row_are_answered_once_together(live_server, committed, t
     assert _count(committed, owed) == 0
 
 
+def test_the_answer_job_sends_its_own_reply_without_waiting_for_a_send_job(
+    live_server, committed, twilio_api
+):
+    use_twilio_double(committed, twilio_api)
+    phone = new_phone()
+    _post(live_server, committed, "/twilio/sms", inbound_params(phone, "hi"))
+    jobs.install(committed)
+    SimpleWorker([Queue("agent", connection=committed.redis)], connection=committed.redis).work(burst=True)
+    assert [m["to"] for m in twilio_api.messages] == [phone]
+    assert queued_job_ids(committed, "send") == []
+
+
 def test_stop_blocks_proactive_texts_until_start(live_server, committed, twilio_api):
     use_twilio_double(committed, twilio_api)
     phone = new_phone()
@@ -117,7 +132,10 @@ def test_stop_blocks_proactive_texts_until_start(live_server, committed, twilio_
 
 
 def _send_all(services, now: datetime | None = None) -> None:
-    moment = now or datetime(2026, 11, 23, 17, 0, tzinfo=UTC)
+    # Midday tomorrow in the trainees' zones: past the quiet hours a worker's send at this hour may have
+    # deferred a proactive text to, whatever the wall clock says.
+    tomorrow = datetime.now(UTC) + timedelta(days=1)
+    moment = now or tomorrow.replace(hour=17, minute=0, second=0, microsecond=0)
     while True:
         with services.sessions() as session:
             if delivery.send_one(session, services.sms_sender(), services.settings, moment) is None:
@@ -192,5 +210,29 @@ def test_after_redis_is_flushed_the_scheduler_recovers_every_owed_answer_once(
     run_tick(committed, datetime.now(UTC) + timedelta(minutes=2))
     run_jobs(committed)
     run_tick(committed, datetime.now(UTC) + timedelta(minutes=3))  # a second sweep finds nothing owed
+    run_jobs(committed)
+    assert sorted(m["to"] for m in twilio_api.messages) == sorted(phones)
+
+
+def test_the_sweeper_leaves_answers_whose_job_is_still_waiting_or_running_alone(
+    live_server, committed, twilio_api
+):
+    use_twilio_double(committed, twilio_api)
+    phones = [new_phone() for _ in range(3)]
+    for phone in phones:
+        _post(live_server, committed, "/twilio/sms", inbound_params(phone, "hello?"))
+    waiting = queued_job_ids(committed, "agent")
+    assert len(waiting) == 3
+    later = datetime.now(UTC) + timedelta(minutes=2)
+    assert run_tick(committed, later)["answers_requeued"] == 0  # a backlog, not lost work
+    assert queued_job_ids(committed, "agent") == waiting  # each job on its queue once
+
+    # One job taken by a worker that then died: its heartbeat stops, and the sweeper enqueues it again.
+    job = Job.fetch(waiting[0], connection=committed.redis)
+    Queue("agent", connection=committed.redis).remove(job)
+    job.set_status(JobStatus.STARTED)
+    job.heartbeat(datetime.now(UTC), ttl=600)
+    assert run_tick(committed, later)["answers_requeued"] == 0  # running, heartbeat fresh
+    assert run_tick(committed, later + timedelta(minutes=3))["answers_requeued"] == 1
     run_jobs(committed)
     assert sorted(m["to"] for m in twilio_api.messages) == sorted(phones)

@@ -46,7 +46,7 @@ class Claimed:
     opt_out_notice: bool
 
 
-def _claim_statement() -> sa.Select[*tuple[Any, ...]]:
+def _claim_statement(*, one_trainee: bool = False) -> sa.Select[*tuple[Any, ...]]:
     row = OutboundMessage
     earlier = aliased(OutboundMessage)
     now = sa.bindparam("now", type_=sa.DateTime(timezone=True))
@@ -57,7 +57,7 @@ def _claim_statement() -> sa.Select[*tuple[Any, ...]]:
         # A deferred proactive text (quiet hours) does not hold back a reply to the trainee's own text.
         sa.or_(earlier.not_before.is_(None), earlier.not_before <= now),
     )
-    return (
+    claim = (
         sa.select(
             row.id,
             row.trainee_id,
@@ -81,9 +81,11 @@ def _claim_statement() -> sa.Select[*tuple[Any, ...]]:
         .limit(sa.bindparam("limit"))
         .with_for_update(of=row, skip_locked=True)
     )
+    return claim.where(row.trainee_id == sa.bindparam("trainee_id")) if one_trainee else claim
 
 
 _CLAIM = _claim_statement()
+_CLAIM_ONE_TRAINEE = _claim_statement(one_trainee=True)
 _OUTBOUND: sa.Table = OutboundMessage.__table__  # type: ignore[assignment]
 _MESSAGES: sa.Table = Message.__table__  # type: ignore[assignment]
 _RECORD_SENT = (
@@ -103,9 +105,14 @@ _RECORD_SENT = (
 )
 
 
-def claim_due(session: Session, now: datetime, limit: int) -> list[Claimed]:
-    """Lock up to `limit` due texts: at most one per trainee (their earliest), replies first."""
-    rows = session.connection().execute(_CLAIM, {"now": now, "limit": limit}).all()
+def claim_due(session: Session, now: datetime, limit: int, trainee_id: int | None = None) -> list[Claimed]:
+    """Lock up to `limit` due texts: at most one per trainee (their earliest), replies first; only
+    `trainee_id`'s when given."""
+    if trainee_id is None:
+        rows = session.connection().execute(_CLAIM, {"now": now, "limit": limit}).all()
+    else:
+        params = {"now": now, "limit": limit, "trainee_id": trainee_id}
+        rows = session.connection().execute(_CLAIM_ONE_TRAINEE, params).all()
     return [Claimed(*row) for row in rows]
 
 
@@ -117,12 +124,14 @@ def send_due(
     *,
     limit: int = 1,
     executor: Executor | None = None,
+    trainee_id: int | None = None,
 ) -> list[str]:
-    """Send a batch of due texts and commit every outcome together. Returns the outcomes; [] when idle.
+    """Send a batch of due texts (only `trainee_id`'s when given) and commit every outcome together.
+    Returns the outcomes; [] when idle.
 
     With an executor the texts are handed to the provider concurrently (their rows stay locked meanwhile).
     """
-    claimed = claim_due(session, now, limit)
+    claimed = claim_due(session, now, limit, trainee_id)
     if not claimed:
         session.rollback()
         return []

@@ -8,20 +8,24 @@ import uuid
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 
+import sqlalchemy as sa
+
 from coach import jobs
 from coach.bootstrap import Services
 from coach.conversation.answer import AnswerLater, answer_inbound
 from coach.messaging import delivery
+from coach.models import Message
 
 log = logging.getLogger("coach.messaging")
 SEND_BUDGET_SECONDS = 50
 SEND_BATCH = 16
 SEND_CONCURRENCY = 8
+SEND_NOW_MAX = 4  # texts an answer job sends itself before handing the rest to a send job
 
 
 @jobs.job("agent", timeout=180, retries=3)
 def handle_inbound(message_id: int) -> bool:
-    """Answer the trainee who sent this text (and anything else they are owed)."""
+    """Answer the trainee who sent this text (and anything else they are owed), then send the answer."""
     services = jobs.current_services()
     try:
         with services.sessions() as session:
@@ -33,11 +37,32 @@ def handle_inbound(message_id: int) -> bool:
                 model=services.chat_model(),
             )
     except AnswerLater:
-        wake_senders(services)  # the holding reply is committed; send it while RQ schedules the retry
+        send_now(services, message_id)  # the holding reply is committed; send it while RQ schedules the retry
         raise
     if queued:
-        wake_senders(services)
+        send_now(services, message_id)
     return queued
+
+
+def send_now(services: Services, message_id: int) -> None:
+    """Send the answer just committed from this job, sparing it a send job's wait in the queue.
+
+    Only this trainee's due texts, in their order (a long answer is several texts); a send job takes over
+    if there are more than a few or sending here fails.
+    """
+    try:
+        with services.sessions() as session:
+            trainee_id = session.scalar(sa.select(Message.trainee_id).where(Message.id == message_id))
+            session.rollback()
+            if trainee_id is None:
+                return
+            sender, settings = services.sms_sender(), services.settings
+            for _ in range(SEND_NOW_MAX):
+                if not delivery.send_due(session, sender, settings, datetime.now(UTC), trainee_id=trainee_id):
+                    return
+    except Exception:
+        log.exception("sending the answer to text %s failed; a send job takes over", message_id)
+    wake_senders(services)
 
 
 @jobs.job("send", timeout=120, retries=0)
@@ -67,7 +92,23 @@ def send_due_texts() -> dict[str, int]:
 
 
 def enqueue_answer(services: Services, message_id: int) -> None:
-    jobs.enqueue(services, handle_inbound, message_id, job_id=f"inbound-{message_id}")
+    jobs.enqueue(services, handle_inbound, message_id, job_id=answer_job_id(message_id))
+
+
+def answer_job_id(message_id: int) -> str:
+    return f"inbound-{message_id}"
+
+
+def requeue_answers(services: Services, message_ids: list[int], now: datetime) -> list[int]:
+    """Enqueue answers again for texts whose job was lost; a job still waiting or running is left alone.
+
+    Returns the ids enqueued.
+    """
+    pending = jobs.still_pending(services, [answer_job_id(i) for i in message_ids], now)
+    lost = [message_id for message_id in message_ids if answer_job_id(message_id) not in pending]
+    for message_id in lost:
+        enqueue_answer(services, message_id)
+    return lost
 
 
 def wake_senders(services: Services) -> None:

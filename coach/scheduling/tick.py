@@ -30,14 +30,12 @@ def run_tick(services: Services, now: datetime, *, dry_run: bool = False) -> dic
             session.commit()
         weeks = weekly.weeks_to_prepare(session, window)
         lost = sweeper.find_lost_work(session, now)
-    report.update(
-        weeks_to_progress=len(weeks), answers_requeued=len(lost.owed_message_ids), texts_due=lost.texts_due
-    )
+    report.update(weeks_to_progress=len(weeks), answers_requeued=0, texts_due=lost.texts_due)
     if dry_run:
+        report["answers_requeued"] = len(lost.owed_message_ids)
         return report
-    weekly.enqueue_preparations(services, weeks)
-    for message_id in lost.owed_message_ids:
-        tasks.enqueue_answer(services, message_id)
+    weekly.enqueue_preparations(services, weeks, now)
+    report["answers_requeued"] = len(tasks.requeue_answers(services, lost.owed_message_ids, now))
     if lost.texts_due:
         tasks.wake_senders(services)
     services.redis.set(LAST_TICK_KEY, now.astimezone(UTC).isoformat())
