@@ -52,11 +52,15 @@ class Services:
         self.redis.close()
 
 
-def bootstrap(settings: Settings | None = None) -> Services:
-    """Build the process-wide services from settings (read from the environment when not given)."""
+def bootstrap(settings: Settings | None = None, *, pre_ping: bool = False) -> Services:
+    """Build the process-wide services from settings (read from the environment when not given).
+
+    Background processes pass pre_ping: a job or tick is worth a round trip to not fail on a connection a
+    database restart broke, where a webhook would rather fail fast and be retried by Twilio.
+    """
     resolved = resolve_services(settings or load_settings())
     assert resolved.database_url and resolved.redis_url
-    engine = make_engine(resolved.database_url)
+    engine = make_engine(resolved.database_url, pool_pre_ping=pre_ping)
     return Services(
         settings=resolved,
         engine=engine,

@@ -20,8 +20,9 @@ def libpq_url(url: str) -> str:
 
 
 def make_engine(url: str, **kwargs: object) -> Engine:
-    # No pre-ping: it costs a round trip per request. A connection broken by a database restart fails
-    # one request (a webhook gets a 5xx and Twilio retries it) and SQLAlchemy then refreshes the pool.
+    # No pre-ping by default: it costs a round trip per request. A connection broken by a database restart
+    # fails one request (a webhook gets a 5xx and Twilio retries it) and SQLAlchemy then refreshes the pool.
+    # The worker and the scheduler ask for it (bootstrap(pre_ping=True)).
     options: dict[str, object] = {"pool_recycle": 1800}
     if "poolclass" not in kwargs:
         options.update(pool_size=5, max_overflow=10)

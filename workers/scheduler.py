@@ -33,7 +33,7 @@ def _instant(text: str) -> datetime:
 def main(argv: list[str] | None = None) -> None:
     args = parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
-    services = bootstrap()
+    services = bootstrap(pre_ping=True)
     if args.once or args.now:
         print(json.dumps(run_tick(services, args.now or datetime.now(UTC), dry_run=args.dry_run)))
         return
