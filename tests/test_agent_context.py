@@ -23,9 +23,11 @@ from coach.agent.context import (
     load_context,
 )
 from coach.agent.context_query import CONTEXT_SQL, PARAMETERS
+from coach.agent.llm import build_chat_model
 from coach.agent.summary import SUMMARY_CHARS
 from coach.agent.turn import Turn
 from coach.config import Settings
+from coach.conversation.answer import answer_inbound
 from coach.models import (
     AgentRun,
     Conversation,
@@ -54,6 +56,7 @@ from coach.training.persist import save_plan
 from coach.training.profile import profile_from_records
 from coach.training.workout_log import record_log
 from tests import factories
+from tests.doubles import openai_api as llm
 
 START = date(2030, 1, 7)  # a Monday; the example trains Mon, Tue, Thu and Fri
 ZONE = "America/Chicago"
@@ -191,7 +194,8 @@ def _history(db: Session, owner: Trainee, conversation: Conversation, count: int
     rows = []
     for index in range(count):
         inbound, body = DAY[index % len(DAY)]
-        rows.append(_row(owner, conversation, body, first + step * index, inbound=inbound))
+        row = _row(owner, conversation, body, first + step * index, inbound=inbound)
+        rows.append({**row, "handled_at": row["created_at"] if inbound else None})  # answered long ago
     workout_rows = [row for row in rows if row["body"] == WORKOUT_TEXT]
     if workout_rows:
         sent = _queue(db, owner, [(row["body"], row["created_at"]) for row in workout_rows])
@@ -441,3 +445,28 @@ def test_a_paused_plan_is_still_the_current_plan(db, settings):
     context = load_context(db, late.turn)
     assert context.plan is not None and context.plan.status == "paused"
     assert context.week is not None and context.week.number == 2
+
+
+def test_an_llm_turn_costs_the_same_statements_in_week_1_and_week_10_and_keeps_the_folded_summary(
+    db, llm_settings, openai_api
+):
+    model = build_chat_model(llm_settings)
+    early = coached(db, llm_settings, name="Early", week=1, messages=3)
+    late = coached(db, llm_settings, name="Late", week=10, messages=300)
+    counts = []
+    for who in (early, late):
+        openai_api.push(llm.reply("Swap the lunges for step-ups today and keep them slow."))
+        with counted(db) as statements:
+            queued = answer_inbound(
+                db, who.turn.newest_id, now=who.turn.now, settings=llm_settings, model=model
+            )
+        assert queued
+        counts.append(len(statements))
+        print("\n".join(statements))
+    assert counts[0] == counts[1]
+
+    print("BEFORE", repr(late.conversation.summary), late.conversation.state)
+    db.expire_all()  # read back what the turn wrote, not the session's copy
+    conversation = db.get(Conversation, late.conversation.id)
+    assert conversation is not None and conversation.summary and conversation.state["memory"]
+    assert load_context(db, late.turn).older == ()  # folded: the next turn reads after it

@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, joinedload
+from sqlalchemy.orm.attributes import set_committed_value
 
 from coach.agent.llm import ChatModel
 from coach.agent.loop import AgentUnavailable
@@ -106,21 +107,26 @@ def _trainee_and_conversation(session: Session, trainee_id: int) -> tuple[Traine
 
 
 def _deliver(session: Session, turn: Turn, reply: AgentReply) -> bool:
-    """Queue the reply, record the run, and mark the texts answered (the caller commits all three)."""
+    """Queue the reply, record the run, and mark the texts answered (the caller commits all three).
+
+    The conversation's folded summary (when the turn folded one) is written by the handled mark's
+    statement, not flushed on its own, so an LLM turn costs the same statements in week 1 and week 10.
+    """
     queued: list[int] = []
-    if reply.body:
-        queued = outbox.enqueue_text(
-            session,
-            trainee_id=turn.trainee.id,
-            kind=OutboundKind.REPLY,
-            body=reply.body,
-            idempotency_key=f"reply:{turn.newest_id}",
-            segment_budget=turn.settings.sms_segment_budget,
-            in_reply_to_id=turn.newest_id,
-            opt_out_notice=reply.opt_out,
-        )
-    record_run(session, turn.settings, turn.trainee.id, turn.message_ids, reply)
-    _mark_handled(session, turn.texts, turn.now)
+    with session.no_autoflush:
+        if reply.body:
+            queued = outbox.enqueue_text(
+                session,
+                trainee_id=turn.trainee.id,
+                kind=OutboundKind.REPLY,
+                body=reply.body,
+                idempotency_key=f"reply:{turn.newest_id}",
+                segment_budget=turn.settings.sms_segment_budget,
+                in_reply_to_id=turn.newest_id,
+                opt_out_notice=reply.opt_out,
+            )
+        record_run(session, turn.settings, turn.trainee.id, turn.message_ids, reply)
+        _mark_handled(session, turn.texts, turn.now, turn.conversation)
     return bool(queued)
 
 
@@ -156,5 +162,28 @@ def _llm_failed(session: Session, turn: Turn, failure: AgentUnavailable) -> bool
     raise AnswerLater(f"LLM {failure.error_class} (attempt {attempts} of {MAX_LLM_ATTEMPTS}); retrying")
 
 
-def _mark_handled(session: Session, texts: Sequence[Message], now: datetime) -> None:
-    session.execute(sa.update(Message).where(Message.id.in_([m.id for m in texts])).values(handled_at=now))
+def _mark_handled(
+    session: Session, texts: Sequence[Message], now: datetime, conversation: Conversation | None = None
+) -> None:
+    """Mark the texts answered; with them, in the same statement, the conversation's changed summary."""
+    messages: sa.Table = Message.__table__  # type: ignore[assignment]
+    statement = sa.update(messages).where(messages.c.id.in_([m.id for m in texts])).values(handled_at=now)
+    changed = _changed_summary(conversation)
+    if conversation is not None and changed:
+        conversations: sa.Table = Conversation.__table__  # type: ignore[assignment]
+        fold = sa.update(conversations).where(conversations.c.id == conversation.id).values(**changed)
+        statement = statement.add_cte(fold.cte("folded"))
+    session.execute(statement)
+    for name, value in changed.items():
+        set_committed_value(conversation, name, value)  # written: nothing left for the flush
+
+
+def _changed_summary(conversation: Conversation | None) -> dict[str, object]:
+    if conversation is None:
+        return {}
+    state = sa.inspect(conversation)
+    return {
+        name: getattr(conversation, name)
+        for name in ("summary", "state")
+        if state.attrs[name].history.has_changes()
+    }
