@@ -24,8 +24,9 @@ from coach.bootstrap import Services
 # the answers already made still leave at once. Then answers to trainees, then slower work (plan generation).
 QUEUES = ("send", "agent", "default")
 
-# RQ refreshes a running job's heartbeat every 30 s (the worker's job monitoring interval); a job quiet for
-# longer than this has lost its worker (killed, or its machine gone).
+# A job marked started whose heartbeat (set when it starts) is older than this has most likely lost its
+# worker (killed, or its machine gone). Our jobs take seconds, and running one again is safe (every job is
+# idempotent, answers are serialised per trainee), so a rare slow job run twice costs only time.
 ABANDONED_AFTER_SECONDS = 120
 WAITING = {JobStatus.QUEUED, JobStatus.SCHEDULED, JobStatus.DEFERRED}
 
@@ -42,7 +43,7 @@ def install(services: Services) -> None:
     global _services, _fork_hook_registered
     _services = services
     if not _fork_hook_registered:
-        # RQ forks a work horse per job; a forked child must not reuse the parent's pooled connections.
+        # A process forked after install (RQ's forking Worker, gunicorn) must not reuse pooled connections.
         os.register_at_fork(after_in_child=_forget_inherited_connections)
         _fork_hook_registered = True
 
