@@ -32,8 +32,12 @@ def bench_database(name: str) -> str:
     return url
 
 
+BENCH_REDIS_DB = 12  # not the tests' database (15): a benchmark flushes its own
+
+
 def bench_redis_url() -> str:
-    os.environ.setdefault("COACH_TEST_REDIS_DB", "12")
+    # tests.servers read COACH_TEST_REDIS_DB when it was imported, so set the module's value itself.
+    servers.TEST_REDIS_DB = int(os.environ.get("COACH_BENCH_REDIS_DB", BENCH_REDIS_DB))
     return servers.redis_url()
 
 
