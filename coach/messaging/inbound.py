@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 import sqlalchemy as sa
+from sqlalchemy import Engine
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.orm import Session
 
@@ -43,9 +44,9 @@ def receive_sms(
     sid, phone, body = _required(params)
     fields = {"sid": sid, "body": body, "num_media": _num_media(params), "media": _media(params)}
     if classify(body, opted_out=True) is None:
-        stored = _store_in_one_statement(session, phone, fields)
+        stored = _store_in_one_statement(session, phone, {**fields, "now": now})
         if stored is not None:
-            return _finish_plain_text(session, *stored, now=now)
+            return _plain_text(*stored)
     # Keywords (and the rare race of two first texts from a new number) take the locked path.
     trainee = trainee_for_phone(session, phone)
     message_id = session.scalar(
@@ -71,9 +72,12 @@ def receive_sms(
     return result
 
 
-# The common case in one round trip: find (or create) the trainee and their conversation, insert the text.
+# The common case in one round trip: find (or create) the trainee and their conversation, insert the text
+# (already handled when the trainee opted out: kept, never answered; nothing but START reaches them).
 # Every CTE reads the statement's snapshot, so when a concurrent transaction creates the same trainee or
-# conversation the row is not visible here; the statement then returns NULLs and the caller falls back.
+# conversation the row is not visible here; the statement then returns NULLs, having written nothing (the
+# message and a new conversation both need the trainee row, a new trainee cannot have a conversation yet),
+# and the caller falls back. Being one statement, it runs in autocommit: no BEGIN and COMMIT round trips.
 _STORE_TEXT = sa.text(
     """
     WITH known_trainee AS (
@@ -95,9 +99,9 @@ _STORE_TEXT = sa.text(
         LIMIT 1
     ), message AS (
         INSERT INTO messages
-            (conversation_id, trainee_id, direction, body, provider_sid, num_media, media, status)
+            (conversation_id, trainee_id, direction, body, provider_sid, num_media, media, status, handled_at)
         SELECT conversation.id, trainee.id, 'inbound', :body, :sid, :num_media, CAST(:media AS jsonb),
-            'received'
+            'received', CASE WHEN trainee.status = 'opted_out' THEN CAST(:now AS timestamptz) END
         FROM conversation, trainee
         ON CONFLICT (provider_sid) DO NOTHING RETURNING id
     )
@@ -111,28 +115,25 @@ def _store_in_one_statement(
     session: Session, phone: str, fields: dict[str, object]
 ) -> tuple[int, TraineeStatus, int | None] | None:
     """(trainee id, status, new message id or None for a duplicate); None when the caller must fall back."""
-    # Core execution on the session's connection: this is the webhook's hot path.
-    row = (
-        session.connection()
-        .execute(_STORE_TEXT, {**fields, "phone": phone, "media": json.dumps(fields["media"])})
-        .first()
-    )
+    # Core execution, in autocommit: this is the webhook's hot path. A session bound to a connection that is
+    # already in a transaction (a test's, rolled back at its end) runs it inside that transaction instead.
+    params = {**fields, "phone": phone, "media": json.dumps(fields["media"])}
+    if isinstance(session.get_bind(), Engine):
+        connection = session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
+        row = connection.execute(_STORE_TEXT, params).first()
+        session.close()  # the connection goes back to the pool at its default isolation level
+    else:
+        row = session.connection().execute(_STORE_TEXT, params).first()
+        session.commit()
     if row is None or row[2] is None:
-        session.rollback()
         return None
     return int(row[0]), TraineeStatus(row[1]), row[3]
 
 
-def _finish_plain_text(
-    session: Session, trainee_id: int, status: TraineeStatus, message_id: int | None, *, now: datetime
-) -> InboundResult:
-    if message_id is None:
-        session.commit()
+def _plain_text(trainee_id: int, status: TraineeStatus, message_id: int | None) -> InboundResult:
+    if message_id is None:  # a duplicate delivery of a text we already have
         return InboundResult(None, trainee_id, None, needs_answer=False, queued_outbound=False)
     opted_out = status is TraineeStatus.OPTED_OUT
-    if opted_out:  # kept, never answered: nothing but START reaches an opted-out number
-        session.execute(sa.update(Message).where(Message.id == message_id).values(handled_at=now))
-    session.commit()
     return InboundResult(message_id, trainee_id, None, needs_answer=not opted_out, queued_outbound=False)
 
 
