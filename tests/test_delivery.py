@@ -1,11 +1,12 @@
 from __future__ import annotations
 
+import time
 from datetime import UTC, datetime, timedelta
 
 import pytest
 import sqlalchemy as sa
 
-from coach.messaging import delivery, outbox
+from coach.messaging import delivery, outbox, status
 from coach.models import Message, OutboundMessage, Trainee
 from coach.models.enums import DeliveryState, Direction, OutboundKind, TraineeStatus
 from tests import factories
@@ -160,6 +161,34 @@ def test_a_timeout_is_retried(services, db, sending, trainee):
     sending.hang_next(1, seconds=3)
     assert _drain(services, db) == ["retry"]
     assert _row(db, row_id).error_code is None
+
+
+def test_a_timed_out_send_twilio_took_is_recorded_from_its_callback_and_not_sent_again(
+    services, db, sending, trainee
+):
+    row_id = _queue(db, trainee, OutboundKind.REPLY, "Squats today, 3x5.", "r")
+    sending.hang_next(1, seconds=2)  # Twilio creates the message after our 1 s timeout gave up
+    assert _drain(services, db) == ["retry"]
+    row = _row(db, row_id)
+    assert row.next_attempt_at >= NOON_UTC + delivery.UNKNOWN_OUTCOME_WAIT  # time for the callback first
+    deadline = time.monotonic() + 10
+    while not sending.messages and time.monotonic() < deadline:
+        time.sleep(0.05)
+    [created] = sending.messages
+    status.apply_status(
+        db, {"MessageSid": created["sid"], "MessageStatus": "sent"}, outbound_hint=str(row_id), now=NOON_UTC
+    )
+
+    row = _row(db, row_id)
+    assert row.state is DeliveryState.SENT and row.provider_sid == created["sid"] and row.segments == 1
+    message = db.scalar(sa.select(Message).where(Message.outbound_id == row_id))
+    assert (
+        message is not None
+        and message.provider_sid == created["sid"]
+        and message.body == "Squats today, 3x5."
+    )
+    assert _drain(services, db, now=NOON_UTC + timedelta(hours=1)) == []
+    assert len(sending.messages) == 1
 
 
 def test_retries_stop_at_the_configured_limit(services, db, sending, trainee):

@@ -238,7 +238,13 @@ def _failed(
     log.warning("send of %s failed (%s): %s", row.id, disposition, error)
     common = {"attempts": attempts, "error_code": error.code, "error_message": str(error)[:500]}
     if disposition == sms.RETRY and attempts < settings.sms_max_attempts:
-        _set(session, row.id, next_attempt_at=now + backoff(attempts), **common)
+        wait = backoff(attempts)
+        if error.unknown_outcome:
+            # Twilio may have taken the text before the answer was lost. If it did, its status callback
+            # (which names this row) arrives within seconds and records it as sent; only then is it not
+            # sent again. Wait long enough for that before resending.
+            wait = max(wait, UNKNOWN_OUTCOME_WAIT)
+        _set(session, row.id, next_attempt_at=now + wait, **common)
         return "retry"
     if disposition == sms.OPTED_OUT:
         _stop_texting(session, row.trainee_id, opted_out=True, now=now)
@@ -258,6 +264,9 @@ def _stop_texting(session: Session, trainee_id: int, *, opted_out: bool, now: da
     )
     session.execute(sa.update(Trainee).where(Trainee.id == trainee_id).values(**values))
     suppress_queued(session, trainee_id)
+
+
+UNKNOWN_OUTCOME_WAIT = timedelta(minutes=2)
 
 
 def backoff(attempts: int) -> timedelta:

@@ -73,6 +73,11 @@ class SmsSendError(Exception):
     def disposition(self) -> Disposition:
         return disposition_for(self.code, self.http_status)
 
+    @property
+    def unknown_outcome(self) -> bool:
+        """No answer from the provider (a timeout, a dropped connection): the text may have been accepted."""
+        return self.code is None and self.http_status is None
+
     def __str__(self) -> str:
         return f"{self.message} (code={self.code}, http_status={self.http_status})"
 

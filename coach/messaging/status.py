@@ -6,10 +6,13 @@ from collections.abc import Mapping
 from datetime import datetime
 
 import sqlalchemy as sa
+from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.orm import Session
 
+from coach.messaging import text
+from coach.messaging.conversations import active_conversation_id
 from coach.models import Message, OutboundMessage
-from coach.models.enums import DeliveryState
+from coach.models.enums import DeliveryState, Direction
 
 TWILIO_STATUS = {
     "accepted": DeliveryState.QUEUED,
@@ -58,10 +61,14 @@ def apply_status(
     if row is None:
         session.commit()
         return False
-    new = forward_state(row.state, reported)
+    adopting = row.provider_sid is None and row.sent_at is None and row.state is DeliveryState.QUEUED
+    # A text Twilio reports on was handed over, whatever the report: at least sent, never sent again.
+    new = forward_state(DeliveryState.SENT if adopting else row.state, reported)
     changed = new is not row.state
     if row.provider_sid is None:
         row.provider_sid = sid
+    if adopting:
+        _adopt(session, row, sid, new, now)
     if changed:
         row.state = new
         row.error_code = _error_code(params) or row.error_code
@@ -73,6 +80,29 @@ def apply_status(
         )
     session.commit()
     return changed
+
+
+def _adopt(session: Session, row: OutboundMessage, sid: str, state: DeliveryState, now: datetime) -> None:
+    """A text whose send timed out but that Twilio had taken: record it as the sender would have, so the
+    row is not sent again and the conversation shows it."""
+    described = text.describe(row.body)
+    row.sent_at, row.segments = now, described.segments
+    session.execute(
+        insert(Message)
+        .values(
+            conversation_id=active_conversation_id(session, row.trainee_id),
+            trainee_id=row.trainee_id,
+            direction=Direction.OUTBOUND,
+            body=row.body,
+            provider_sid=sid,
+            segments=described.segments,
+            encoding=described.encoding,
+            status=state,
+            outbound_id=row.id,
+            sent_at=now,
+        )
+        .on_conflict_do_nothing()
+    )
 
 
 def _find(session: Session, sid: str, hint: str | None) -> OutboundMessage | None:
