@@ -387,5 +387,33 @@ def test_an_onboarding_trainee_is_not_answered_here(db: Session, settings: Setti
     assert say(db, owner, settings, "done", now=at(MONDAY)) is None
 
 
+def test_a_thanks_gets_no_reply_and_no_llm_call(db: Session, settings: Settings) -> None:
+    owner = make_trainee(db)
+    _coach_said(db, owner, "Logged: squats 100kg 5x5. Solid work.")
+    reply = say(db, owner, settings, "ok thanks 👍", now=at(MONDAY))
+    assert reply is not None and reply.body is None
+    assert reply.outcome is AgentOutcome.DETERMINISTIC and reply.path == "fast:ack"
+
+
+def test_ok_to_a_question_is_an_answer_for_the_llm(db: Session, settings: Settings) -> None:
+    owner = make_trainee(db)
+    _coach_said(db, owner, "Want me to swap the lunges for step-ups today?")
+    assert say(db, owner, settings, "ok", now=at(MONDAY)) is None
+
+
+def _coach_said(db: Session, owner: Trainee, body: str) -> None:
+    conversation = db.scalars(sa.select(Conversation).where(Conversation.trainee_id == owner.id)).one()
+    db.add(
+        Message(
+            conversation_id=conversation.id,
+            trainee_id=owner.id,
+            direction=Direction.OUTBOUND,
+            body=body,
+            status=DeliveryState.DELIVERED,
+        )
+    )
+    db.flush()
+
+
 def test_the_movement_index_is_built_once_per_process() -> None:
     assert movement_index() is movement_index()

@@ -7,6 +7,7 @@ from datetime import date, time
 import pytest
 
 from coach.agent.intents import (
+    Acknowledgement,
     OptOut,
     PausePlan,
     ResumePlan,
@@ -60,6 +61,13 @@ MONDAY = date(2030, 1, 7)
         ("workout today?", WorkoutDay(0)),
         ("what do I have Friday", WorkoutDay(weekday=5)),
         ("what's my workout", WorkoutDay(0)),
+        ("ok thanks", Acknowledgement()),
+        ("Thank you so much!", Acknowledgement()),
+        ("got it 👍", Acknowledgement()),
+        ("Sounds good", Acknowledgement()),
+        ("👍🏽", Acknowledgement()),
+        ("💪💪", Acknowledgement()),
+        ("yep", Acknowledgement()),
     ],
 )
 def test_short_requests_are_understood(text: str, intent: object) -> None:
@@ -83,6 +91,11 @@ def test_short_requests_are_understood(text: str, intent: object) -> None:
         "7",
         "can we swap lunges?",
         "",
+        "hi",  # a greeting wants an answer
+        "ok but my knee hurts",
+        "thanks, what's for tomorrow? and can we swap lunges",
+        "ok 6",
+        "😬",  # not a friendly thumbs-up
     ],
 )
 def test_anything_else_is_left_to_the_llm(text: str) -> None:

@@ -4,6 +4,7 @@
 - a photo with no text (a short acknowledgement);
 - a rating right after "How hard was it, 1-10?" (`fast_log.record_rating`);
 - an opt-out in words, pause / resume, a new daily send time, "what's today" (`intents.classify`);
+- "ok thanks" / "got it" / a thumbs-up after anything but a question: deliberately no reply;
 - a workout report the log parser understands in full (`fast_log.record_report`).
 Anything else, including a mix ("done but my knee hurts"), returns None and the LLM agent answers. Several
 owed texts are handled only when all of them together are understood. Nothing here commits.
@@ -13,14 +14,25 @@ from __future__ import annotations
 
 from datetime import time
 
+import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from coach.agent.fast_log import record_rating, record_report, remember_question
-from coach.agent.intents import Intent, OptOut, PausePlan, ResumePlan, SendTime, WorkoutDay, classify
+from coach.agent.intents import (
+    Acknowledgement,
+    Intent,
+    OptOut,
+    PausePlan,
+    ResumePlan,
+    SendTime,
+    WorkoutDay,
+    classify,
+)
 from coach.agent.turn import AgentReply, Turn
 from coach.agent.workout_days import day_answer
 from coach.messaging.inbound import opt_out
-from coach.models.enums import AgentOutcome, TraineeStatus
+from coach.models import Message
+from coach.models.enums import AgentOutcome, Direction, TraineeStatus
 from coach.training.changes import PlanNotFound, pause_plan, resume_plan
 
 OPTED_OUT_TEXT = "You're unsubscribed from Coach. Reply START any time to come back."
@@ -76,7 +88,28 @@ def _act(session: Session, turn: Turn, intent: Intent) -> AgentReply | None:
     if isinstance(intent, WorkoutDay):
         body = day_answer(session, turn.trainee, intent.on(turn.local_date), turn.local_date)
         return None if body is None else _reply("workout_day", body, turn)
+    if isinstance(intent, Acknowledgement):
+        return _acknowledged(session, turn)
     return None
+
+
+def _acknowledged(session: Session, turn: Turn) -> AgentReply | None:
+    """ "ok thanks" needs no answer, unless it answers a question: "ok" to "Swap lunges for step-ups?" is a
+    yes, which the LLM acts on. Saying nothing to a thanks is how a good coach texts, and costs nothing."""
+    last = session.scalar(
+        sa.select(Message.body)
+        .where(
+            Message.trainee_id == turn.trainee.id,
+            Message.direction == Direction.OUTBOUND,
+            Message.id < turn.texts[0].id,
+        )
+        .order_by(Message.id.desc())
+        .limit(1)
+    )
+    if last is not None and "?" in last:
+        return None
+    remember_question(turn.conversation, None)
+    return AgentReply(body=None, outcome=AgentOutcome.DETERMINISTIC, path="fast:ack")
 
 
 def _pause(session: Session, turn: Turn) -> AgentReply | None:

@@ -6,8 +6,8 @@ phrasings below, or it is not understood and the LLM answers. Workout logs are n
 
 - `rating`: an answer on a 1-10 scale ("7", "8/10", "about a 6"); only meaningful right after the coach
   asked, so it is a separate function rather than an intent.
-- `classify`: opt-out in words, pausing or resuming the plan, a new daily send time, or which workout is on
-  a given day.
+- `classify`: opt-out in words, pausing or resuming the plan, a new daily send time, which workout is on
+  a given day, or a bare acknowledgement ("ok thanks", "got it", a thumbs-up).
 """
 
 from __future__ import annotations
@@ -73,7 +73,12 @@ class WorkoutDay:
         return today + timedelta(days=self.days_ahead)
 
 
-Intent = OptOut | PausePlan | ResumePlan | SendTime | WorkoutDay
+@dataclass(frozen=True)
+class Acknowledgement:
+    """ "ok thanks", "got it", "sounds good", a thumbs-up: nothing asked, nothing to do."""
+
+
+Intent = OptOut | PausePlan | ResumePlan | SendTime | WorkoutDay | Acknowledgement
 
 
 def normalise(text: str) -> str:
@@ -214,8 +219,69 @@ _WORKOUT_DAY = tuple(
 )
 
 
+_ACK_WORDS = frozenset(
+    {
+        "ok",
+        "okay",
+        "k",
+        "kk",
+        "okk",
+        "thanks",
+        "thank",
+        "you",
+        "thx",
+        "ty",
+        "tysm",
+        "thankyou",
+        "cheers",
+        "cool",
+        "great",
+        "got",
+        "it",
+        "gotcha",
+        "sounds",
+        "good",
+        "perfect",
+        "will",
+        "do",
+        "nice",
+        "awesome",
+        "amazing",
+        "sweet",
+        "yep",
+        "yup",
+        "yes",
+        "yeah",
+        "sure",
+        "alright",
+        "roger",
+        "noted",
+        "love",
+        "appreciate",
+        "appreciated",
+        "so",
+        "much",
+        "very",
+        "lol",
+        "haha",
+    }
+)
+_ACK_EMOJI = frozenset("👍👌💪🙏👏🙌✅😊🙂😀😁🔥💯")
+
+
+def acknowledgement(text: str) -> bool:
+    """Only thanks and okays ("ok thanks!", "got it", "sounds good 👍"), or only a friendly emoji."""
+    words = re.findall(r"[a-z]+", re.sub(r"['‘’`´]", "", text.lower()))
+    if words:
+        return all(word in _ACK_WORDS for word in words) and not re.search(r"\d", text)
+    symbols = {char for char in text if not char.isspace() and char not in "!.\ufe0f\u200d"}
+    return bool(symbols) and symbols <= _ACK_EMOJI | {chr(0x1F3FB + n) for n in range(5)}  # skin tones
+
+
 def classify(text: str) -> Intent | None:
     """The one thing a text asks for (see the module docstring), or None when it is anything else."""
+    if acknowledgement(text):
+        return Acknowledgement()
     words = normalise(text)
     if not words:
         return None
