@@ -9,14 +9,16 @@ from __future__ import annotations
 import functools
 import logging
 import os
+import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, ParamSpec, TypeVar
 
 from rq import Queue, Retry
-from rq.job import Job, JobStatus
+from rq.job import Job, JobStatus, get_current_job
 
 from coach.bootstrap import Services
 
@@ -24,10 +26,11 @@ from coach.bootstrap import Services
 # the answers already made still leave at once. Then answers to trainees, then slower work (plan generation).
 QUEUES = ("send", "agent", "default")
 
-# A job marked started whose heartbeat (set when it starts) is older than this has most likely lost its
-# worker (killed, or its machine gone). Our jobs take seconds, and running one again is safe (every job is
-# idempotent, answers are serialised per trainee), so a rare slow job run twice costs only time.
-ABANDONED_AFTER_SECONDS = 120
+# A running job refreshes its heartbeat every HEARTBEAT_SECONDS; one marked started whose heartbeat is older
+# than ABANDONED_AFTER_SECONDS has lost its worker (killed, or its machine gone) and is run again (every job
+# is idempotent, and answers are serialised per trainee).
+HEARTBEAT_SECONDS = 15
+ABANDONED_AFTER_SECONDS = 60
 WAITING = {JobStatus.QUEUED, JobStatus.SCHEDULED, JobStatus.DEFERRED}
 
 log = logging.getLogger("coach.jobs")
@@ -76,7 +79,8 @@ def job(queue: str, *, timeout: int = 60, retries: int = 3) -> Callable[[Callabl
         def run(*args: P.args, **kwargs: P.kwargs) -> R:
             started = time.monotonic()
             try:
-                return func(*args, **kwargs)
+                with _heartbeats(get_current_job()):
+                    return func(*args, **kwargs)
             finally:
                 # Sessions are opened per job with `with`; nothing to clean up beyond logging.
                 log.info("job %s%s took %.0f ms", func.__name__, args, (time.monotonic() - started) * 1000)
@@ -85,6 +89,31 @@ def job(queue: str, *, timeout: int = 60, retries: int = 3) -> Callable[[Callabl
         return run
 
     return decorate
+
+
+@contextmanager
+def _heartbeats(current: Job | None) -> Iterator[None]:
+    """Refresh the running job's heartbeat every HEARTBEAT_SECONDS from a side thread, so recovery can tell
+    a long job from one whose worker died (RQ's in-process worker does not refresh it during a job)."""
+    if current is None:  # called directly, not by a worker
+        yield
+        return
+    done = threading.Event()
+
+    def beat() -> None:
+        while not done.wait(HEARTBEAT_SECONDS):
+            try:
+                current.heartbeat(datetime.now(UTC), ttl=HEARTBEAT_SECONDS + 60)
+            except Exception:  # Redis away: recovery may run the job again, which is safe
+                log.warning("could not refresh the heartbeat of job %s", current.id, exc_info=True)
+
+    thread = threading.Thread(target=beat, name=f"heartbeat-{current.id}", daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        done.set()
+        thread.join(timeout=5)
 
 
 def enqueue(services: Services, func: Callable[..., Any], *args: Any, job_id: str | None = None) -> Job:

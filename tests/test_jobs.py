@@ -1,0 +1,45 @@
+"""The job decorator's heartbeat and the recovery rule that reads it, with a real RQ worker and Redis."""
+
+from __future__ import annotations
+
+import threading
+import time
+from datetime import UTC, datetime
+
+from rq import Queue, SimpleWorker
+
+from coach import jobs
+
+
+@jobs.job("default", timeout=30, retries=0)
+def slow_job(seconds: float) -> str:
+    time.sleep(seconds)
+    return "done"
+
+
+def test_a_long_job_is_still_pending_while_it_runs_and_abandoned_once_its_worker_is_gone(
+    committed, monkeypatch
+) -> None:
+    monkeypatch.setattr(jobs, "HEARTBEAT_SECONDS", 0.1)
+    monkeypatch.setattr(jobs, "ABANDONED_AFTER_SECONDS", 0.4)
+    jobs.install(committed)
+    job = jobs.enqueue(committed, slow_job, 1.2, job_id="slow-1")
+    seen: list[set[str]] = []
+
+    def look_while_it_runs() -> None:
+        time.sleep(0.9)  # long past ABANDONED_AFTER_SECONDS since the job started
+        seen.append(jobs.still_pending(committed, [job.id], datetime.now(UTC)))
+
+    looker = threading.Thread(target=look_while_it_runs)
+    looker.start()
+    SimpleWorker([Queue("default", connection=committed.redis)], connection=committed.redis).work(burst=True)
+    looker.join(timeout=10)
+    assert seen == [{job.id}]  # its heartbeat was fresh
+    assert job.return_value() == "done"
+
+    # A job left marked started by a worker that died: its heartbeat goes stale and recovery takes it.
+    job.set_status("started")
+    job.heartbeat(datetime.now(UTC), ttl=60)
+    assert jobs.still_pending(committed, [job.id], datetime.now(UTC)) == {job.id}
+    time.sleep(0.5)
+    assert jobs.still_pending(committed, [job.id], datetime.now(UTC)) == set()
