@@ -4,7 +4,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: install run test lint typecheck migrations-check pytest clean services-stop
+.PHONY: install run test lint typecheck migrations-check pytest clean services-stop bench
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -48,8 +48,27 @@ browser:
 pytest: install
 	$(PY) -m pytest
 
+# Every benchmark's headline figure in one table, also written to bench/results.json (ARGS="--quick",
+# ARGS="--only webhook,sender"). Like .ci/run: the PostgreSQL and Redis on 127.0.0.1 when they answer and
+# DATABASE_URL / REDIS_URL are unset, else the embedded servers.
+bench: install
+	@if [ -z "$${DATABASE_URL:-}" ] && $(PY) -c 'import socket; socket.create_connection(("127.0.0.1", 5432), 2).close()' 2>/dev/null; then \
+		export DATABASE_URL="postgresql://postgres@127.0.0.1:5432/postgres"; fi; \
+	if [ -z "$${REDIS_URL:-}" ] && $(PY) -c 'import redis; redis.Redis(host="127.0.0.1", socket_timeout=2).ping()' 2>/dev/null; then \
+		export REDIS_URL="redis://127.0.0.1:6379/0"; fi; \
+	echo "bench: DATABASE_URL=$${DATABASE_URL:-<embedded>} REDIS_URL=$${REDIS_URL:-<embedded>}"; \
+	$(PY) -m bench.suite $(ARGS)
+
 services-stop: install
 	$(VENV)/bin/coach services stop
 
 clean: services-stop
 	rm -rf $(VENV) .coach
+
+# The fault suite (bench/chaos): real processes against a private PostgreSQL and Redis it crashes and flushes.
+.PHONY: chaos chaos-small
+chaos: install
+	$(PY) -m bench.chaos --size full
+
+chaos-small: install
+	$(PY) -m bench.chaos --size small

@@ -11,6 +11,7 @@ what the benchmarks report as prompt tokens when they run against this double.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import threading
 import time
@@ -181,6 +182,11 @@ def _handler_for(double: OpenAIDouble) -> type[BaseHTTPRequestHandler]:
 
         def log_message(self, format: str, *args: Any) -> None:
             pass
+
+        def handle(self) -> None:
+            # The client may go away between requests (it gave up, or its process was killed).
+            with contextlib.suppress(BrokenPipeError, ConnectionResetError):
+                super().handle()
 
         def do_POST(self) -> None:
             length = int(self.headers.get("Content-Length") or 0)
