@@ -24,7 +24,7 @@ lint: install
 	$(PY) -m ruff format --check .
 
 typecheck: install
-	$(PY) -m mypy coach workers
+	$(PY) -m mypy coach workers bench
 
 # The schema is only made by migrations: upgrade a fresh database to head and check for drift.
 migrations-check: install

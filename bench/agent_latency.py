@@ -201,7 +201,9 @@ def rq_worker(argv: list[str], env: dict[str, str], log_path: str) -> Iterator[N
             proc.wait(timeout=5)
 
 
-def measure_latency(world: World, *, texts: int, rate: float, quick: bool, verbose: bool) -> list[LatencyRun]:
+def measure_latency(
+    world: World, *, texts: int, rate: float, quick: bool, verbose: bool, comparisons: bool | None = None
+) -> list[LatencyRun]:
     """For each worker, fast-path texts then LLM-path texts, `texts` of each at `rate` a second.
 
     Every run gets a fresh worker and starts with empty queues; a worker that falls behind gets `SETTLE`
@@ -218,7 +220,8 @@ def measure_latency(world: World, *, texts: int, rate: float, quick: bool, verbo
     base = f"http://127.0.0.1:{port}"
     data_dir = tempfile.mkdtemp(prefix="coach-agent-bench-")
     env = _environment(world, redis_url, base, data_dir, twilio.base_url, openai_double.base_url)
-    workers = [w for w in WORKERS if not (quick and w.diagnostic)]
+    comparisons = not quick if comparisons is None else comparisons
+    workers = [w for w in WORKERS if comparisons or not w.diagnostic]
     settle = SETTLE / 2 if quick else SETTLE
     runs = []
     try:

@@ -29,7 +29,7 @@ class LoadResult:
 def post(base_url: str, path: str, form: dict[str, str], headers: dict[str, str]) -> tuple[int, float]:
     parsed = urllib.parse.urlsplit(base_url)
     started = time.perf_counter()
-    conn = http.client.HTTPConnection(parsed.hostname, parsed.port, timeout=30)
+    conn = http.client.HTTPConnection(parsed.hostname or "127.0.0.1", parsed.port, timeout=30)
     try:
         conn.request(
             "POST",

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import secrets
+from collections.abc import Callable
 
 import redis
 
@@ -27,7 +28,7 @@ from coach.messaging.signature import sign
 TOKEN = "bench-auth-token-0123456789abcdef"  # noqa: S105 - a local benchmark's own token
 
 
-def make_signed(base_url: str, phones: int = 200):
+def make_signed(base_url: str, phones: int = 200) -> Callable[[int], tuple[dict[str, str], dict[str, str]]]:
     def make(n: int) -> tuple[dict[str, str], dict[str, str]]:
         form = {
             "MessageSid": "SM" + secrets.token_hex(16),
