@@ -139,25 +139,41 @@ def enqueue(services: Services, func: Callable[..., Any], *args: Any, job_id: st
     return job
 
 
-def still_pending(services: Services, job_ids: list[str], now: datetime) -> set[str]:
+def forget(services: Services, job_ids: list[str]) -> None:
+    """Delete what Redis still holds of these jobs (finished, failed, abandoned) before they are enqueued
+    again under the same ids, so the new job does not inherit an old hash's expiry."""
+    if job_ids:
+        services.redis.delete(*(Job.key_for(job_id) for job_id in job_ids))
+
+
+def still_pending(services: Services, job_ids: list[str]) -> set[str]:
     """The ids among `job_ids` whose job is waiting in Redis or running on a live worker.
 
     Recovery uses this to enqueue only work that was truly lost: enqueueing a job id that is already queued
     would put it on its queue twice.
     """
-    pending: set[str] = set()
+    return {job_id for job_id, state in job_states(services, job_ids).items() if state is not None}
+
+
+def job_states(services: Services, job_ids: list[str]) -> dict[str, str | None]:
+    """Each id's job: "waiting" (queued, scheduled for a retry, deferred), "running" (started, heartbeat
+    fresh), or None (finished, failed, abandoned, or unknown to Redis). One round trip.
+
+    Heartbeats are wall-clock times, so they are judged against the clock (not a tick's `now`, which
+    `coach scheduler --once --now` may set anywhere).
+    """
+    now = datetime.now(UTC)
+    states: dict[str, str | None] = {}
     for job_id, found in zip(job_ids, Job.fetch_many(job_ids, connection=services.redis), strict=True):
+        states[job_id] = None
         if found is None:
             continue
         status = found.get_status(refresh=False)
         if status in WAITING:
-            pending.add(job_id)
+            states[job_id] = "waiting"
         elif status == JobStatus.STARTED and found.last_heartbeat is not None:
-            beat = (
-                found.last_heartbeat.replace(tzinfo=UTC)
-                if found.last_heartbeat.tzinfo is None
-                else found.last_heartbeat
-            )
+            beat = found.last_heartbeat
+            beat = beat.replace(tzinfo=UTC) if beat.tzinfo is None else beat
             if (now - beat).total_seconds() < ABANDONED_AFTER_SECONDS:
-                pending.add(job_id)
-    return pending
+                states[job_id] = "running"
+    return states

@@ -7,8 +7,10 @@ import time
 from datetime import UTC, datetime
 
 from rq import Queue, SimpleWorker
+from rq.job import Job, JobStatus
 
 from coach import jobs
+from coach.messaging import tasks
 
 
 @jobs.job("default", timeout=30, retries=0)
@@ -28,7 +30,7 @@ def test_a_long_job_is_still_pending_while_it_runs_and_abandoned_once_its_worker
 
     def look_while_it_runs() -> None:
         time.sleep(0.9)  # long past ABANDONED_AFTER_SECONDS since the job started
-        seen.append(jobs.still_pending(committed, [job.id], datetime.now(UTC)))
+        seen.append(jobs.still_pending(committed, [job.id]))
 
     looker = threading.Thread(target=look_while_it_runs)
     looker.start()
@@ -40,6 +42,32 @@ def test_a_long_job_is_still_pending_while_it_runs_and_abandoned_once_its_worker
     # A job left marked started by a worker that died: its heartbeat goes stale and recovery takes it.
     job.set_status("started")
     job.heartbeat(datetime.now(UTC), ttl=60)
-    assert jobs.still_pending(committed, [job.id], datetime.now(UTC)) == {job.id}
+    assert jobs.still_pending(committed, [job.id]) == {job.id}
     time.sleep(0.5)
-    assert jobs.still_pending(committed, [job.id], datetime.now(UTC)) == set()
+    assert jobs.still_pending(committed, [job.id]) == set()
+
+
+def test_waking_the_senders_keeps_at_most_two_send_jobs_and_one_waiting(committed) -> None:
+    queue = Queue("send", connection=committed.redis)
+    for _ in range(5):
+        tasks.wake_senders(committed)
+    assert queue.job_ids == ["send-0"]  # one waiting job is enough
+
+    first = Job.fetch("send-0", connection=committed.redis)  # a worker takes it
+    queue.remove(first)
+    first.set_status(JobStatus.STARTED)
+    first.heartbeat(datetime.now(UTC), ttl=60)
+    tasks.wake_senders(committed)
+    tasks.wake_senders(committed)
+    assert queue.job_ids == ["send-1"]
+
+    second = Job.fetch("send-1", connection=committed.redis)
+    queue.remove(second)
+    second.set_status(JobStatus.STARTED)
+    second.heartbeat(datetime.now(UTC), ttl=60)
+    tasks.wake_senders(committed)
+    assert queue.job_ids == []  # both running: the others keep answering trainees
+
+    first.set_status(JobStatus.FINISHED)
+    tasks.wake_senders(committed)
+    assert queue.job_ids == ["send-0"]

@@ -233,6 +233,7 @@ def test_the_sweeper_leaves_answers_whose_job_is_still_waiting_or_running_alone(
     job.set_status(JobStatus.STARTED)
     job.heartbeat(datetime.now(UTC), ttl=600)
     assert run_tick(committed, later)["answers_requeued"] == 0  # running, heartbeat fresh
-    assert run_tick(committed, later + timedelta(minutes=3))["answers_requeued"] == 1
+    job.heartbeat(datetime.now(UTC) - timedelta(minutes=3), ttl=600)  # its worker stopped beating
+    assert run_tick(committed, later)["answers_requeued"] == 1
     run_jobs(committed)
     assert sorted(m["to"] for m in twilio_api.messages) == sorted(phones)

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import logging
 import time
-import uuid
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 
 import sqlalchemy as sa
+from rq.timeouts import BaseTimeoutException
 
 from coach import jobs
 from coach.bootstrap import Services
@@ -20,6 +20,8 @@ log = logging.getLogger("coach.messaging")
 SEND_BUDGET_SECONDS = 50
 SEND_BATCH = 16
 SEND_CONCURRENCY = 8
+SEND_JOBS = 2
+SEND_JOB_IDS = [f"send-{n}" for n in range(SEND_JOBS)]
 SEND_NOW_MAX = 4  # texts an answer job sends itself before handing the rest to a send job
 
 
@@ -57,9 +59,13 @@ def send_now(services: Services, message_id: int) -> None:
             if trainee_id is None:
                 return
             sender, settings = services.sms_sender(), services.settings
-            for _ in range(SEND_NOW_MAX):
+            for attempt in range(SEND_NOW_MAX):
                 if not delivery.send_due(session, sender, settings, datetime.now(UTC), trainee_id=trainee_id):
-                    return
+                    if attempt:
+                        return
+                    break  # nothing due yet (e.g. the database's clock runs ahead): a send job looks again
+    except BaseTimeoutException:
+        raise
     except Exception:
         log.exception("sending the answer to text %s failed; a send job takes over", message_id)
     wake_senders(services)
@@ -99,18 +105,30 @@ def answer_job_id(message_id: int) -> str:
     return f"inbound-{message_id}"
 
 
-def requeue_answers(services: Services, message_ids: list[int], now: datetime) -> list[int]:
+def requeue_answers(services: Services, message_ids: list[int]) -> list[int]:
     """Enqueue answers again for texts whose job was lost; a job still waiting or running is left alone.
 
     Returns the ids enqueued.
     """
-    pending = jobs.still_pending(services, [answer_job_id(i) for i in message_ids], now)
+    pending = jobs.still_pending(services, [answer_job_id(i) for i in message_ids])
     lost = [message_id for message_id in message_ids if answer_job_id(message_id) not in pending]
+    jobs.forget(services, [answer_job_id(message_id) for message_id in lost])
     for message_id in lost:
         enqueue_answer(services, message_id)
     return lost
 
 
 def wake_senders(services: Services) -> None:
-    """Ask a worker to send what is due. Extra wake-ups are cheap: the sender finds nothing and stops."""
-    jobs.enqueue(services, send_due_texts, job_id=f"send-{uuid.uuid4().hex}")
+    """Ask a worker to send what is due, unless a send job is already waiting to start.
+
+    At most SEND_JOBS send jobs at once (fixed ids): during a burst of daily texts the other workers keep
+    answering trainees. A send job still running hands over at the end of its time budget; the scheduler's
+    tick wakes the senders every minute while texts are due.
+    """
+    states = jobs.job_states(services, SEND_JOB_IDS)
+    if "waiting" in states.values():
+        return
+    free = [job_id for job_id, state in states.items() if state is None]
+    if free:
+        jobs.forget(services, free[:1])
+        jobs.enqueue(services, send_due_texts, job_id=free[0])

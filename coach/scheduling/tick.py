@@ -34,8 +34,8 @@ def run_tick(services: Services, now: datetime, *, dry_run: bool = False) -> dic
     if dry_run:
         report["answers_requeued"] = len(lost.owed_message_ids)
         return report
-    weekly.enqueue_preparations(services, weeks, now)
-    report["answers_requeued"] = len(tasks.requeue_answers(services, lost.owed_message_ids, now))
+    weekly.enqueue_preparations(services, weeks)
+    report["answers_requeued"] = len(tasks.requeue_answers(services, lost.owed_message_ids))
     if lost.texts_due:
         tasks.wake_senders(services)
     services.redis.set(LAST_TICK_KEY, now.astimezone(UTC).isoformat())
