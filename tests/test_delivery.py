@@ -191,6 +191,37 @@ def test_a_timed_out_send_twilio_took_is_recorded_from_its_callback_and_not_sent
     assert len(sending.messages) == 1
 
 
+def test_a_last_attempt_that_timed_out_is_recorded_as_sent_when_twilio_reports_it(
+    services, db, sending, trainee
+):
+    row_id = _queue(db, trainee, OutboundKind.REPLY, "Rest day tomorrow.", "r")
+    db.execute(
+        sa.update(OutboundMessage)
+        .where(OutboundMessage.id == row_id)
+        .values(attempts=services.settings.sms_max_attempts - 1)
+    )
+    db.commit()
+    sending.hang_next(1, seconds=2)
+    assert _drain(services, db) == ["failed"]  # out of attempts, outcome unknown
+    deadline = time.monotonic() + 10
+    while not sending.messages and time.monotonic() < deadline:
+        time.sleep(0.05)
+    [created] = sending.messages
+    status.apply_status(
+        db,
+        {"MessageSid": created["sid"], "MessageStatus": "delivered"},
+        outbound_hint=str(row_id),
+        now=NOON_UTC,
+    )
+    row = _row(db, row_id)
+    assert (
+        row.state is DeliveryState.DELIVERED
+        and row.provider_sid == created["sid"]
+        and row.error_message is None
+    )
+    assert db.scalar(sa.select(Message.provider_sid).where(Message.outbound_id == row_id)) == created["sid"]
+
+
 def test_retries_stop_at_the_configured_limit(services, db, sending, trainee):
     row_id = _queue(db, trainee, OutboundKind.REPLY, "Hi", "r")
     sending.fail_next(10, http_status=400, code=30003)

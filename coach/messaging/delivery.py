@@ -15,6 +15,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 import sqlalchemy as sa
+from rq.timeouts import BaseTimeoutException
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.orm import Session, aliased
 
@@ -185,6 +186,8 @@ def _attempt(sender: sms.SmsSender, settings: Settings, row: Claimed) -> sms.Sen
         return sender.send(row.phone, row.body, callback)
     except sms.SmsSendError as error:
         return error
+    except BaseTimeoutException:
+        raise  # the job's own time is up: RQ must see it (the row's lock goes with the rollback)
     except Exception as error:  # a bug or an unexpected client error: keep the text and retry it later
         log.exception("unexpected error sending %s", row.id)
         return sms.SmsSendError(f"unexpected {type(error).__name__}")

@@ -61,9 +61,11 @@ def apply_status(
     if row is None:
         session.commit()
         return False
-    adopting = row.provider_sid is None and row.sent_at is None and row.state is DeliveryState.QUEUED
+    adopting = row.provider_sid is None and row.sent_at is None and _unconfirmed(row)
     # A text Twilio reports on was handed over, whatever the report: at least sent, never sent again.
     new = forward_state(DeliveryState.SENT if adopting else row.state, reported)
+    if adopting:
+        row.error_code = row.error_message = None
     changed = new is not row.state
     if row.provider_sid is None:
         row.provider_sid = sid
@@ -80,6 +82,14 @@ def apply_status(
         )
     session.commit()
     return changed
+
+
+def _unconfirmed(row: OutboundMessage) -> bool:
+    """Not recorded as sent: still queued, or failed after a last attempt whose outcome was unknown (no
+    code, no HTTP status: the answer was lost, and Twilio may well have the text)."""
+    return row.state is DeliveryState.QUEUED or (
+        row.state is DeliveryState.FAILED and row.error_code is None and row.attempts > 0
+    )
 
 
 def _adopt(session: Session, row: OutboundMessage, sid: str, state: DeliveryState, now: datetime) -> None:
