@@ -462,10 +462,8 @@ def test_an_llm_turn_costs_the_same_statements_in_week_1_and_week_10_and_keeps_t
             )
         assert queued
         counts.append(len(statements))
-        print("\n".join(statements))
     assert counts[0] == counts[1]
 
-    print("BEFORE", repr(late.conversation.summary), late.conversation.state)
     db.expire_all()  # read back what the turn wrote, not the session's copy
     conversation = db.get(Conversation, late.conversation.id)
     assert conversation is not None and conversation.summary and conversation.state["memory"]

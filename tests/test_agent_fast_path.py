@@ -395,9 +395,20 @@ def test_a_thanks_gets_no_reply_and_no_llm_call(db: Session, settings: Settings)
     assert reply.outcome is AgentOutcome.DETERMINISTIC and reply.path == "fast:ack"
 
 
-def test_ok_to_a_question_is_an_answer_for_the_llm(db: Session, settings: Settings) -> None:
+@pytest.mark.parametrize(
+    "coach_texts",
+    [
+        ["Want me to swap the lunges for step-ups today?"],
+        ["Reply YES and I'll move Friday's session to Saturday."],
+        ["Step-ups instead of lunges would spare the knee. Want that?", "Also: Friday stays as it is."],
+    ],
+)
+def test_ok_to_a_question_is_an_answer_for_the_llm(
+    db: Session, settings: Settings, coach_texts: list[str]
+) -> None:
     owner = make_trainee(db)
-    _coach_said(db, owner, "Want me to swap the lunges for step-ups today?")
+    for body in coach_texts:
+        _coach_said(db, owner, body)
     assert say(db, owner, settings, "ok", now=at(MONDAY)) is None
 
 

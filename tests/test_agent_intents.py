@@ -66,7 +66,7 @@ MONDAY = date(2030, 1, 7)
         ("got it 👍", Acknowledgement()),
         ("Sounds good", Acknowledgement()),
         ("👍🏽", Acknowledgement()),
-        ("💪💪", Acknowledgement()),
+        ("🙏🙏", Acknowledgement()),
         ("yep", Acknowledgement()),
     ],
 )
@@ -96,6 +96,10 @@ def test_short_requests_are_understood(text: str, intent: object) -> None:
         "thanks, what's for tomorrow? and can we swap lunges",
         "ok 6",
         "😬",  # not a friendly thumbs-up
+        "ok?",  # a question
+        "you good?",
+        "✅",  # after a workout text: done
+        "💪",
     ],
 )
 def test_anything_else_is_left_to_the_llm(text: str) -> None:

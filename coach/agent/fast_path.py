@@ -12,6 +12,7 @@ owed texts are handled only when all of them together are understood. Nothing he
 
 from __future__ import annotations
 
+import re
 from datetime import time
 
 import sqlalchemy as sa
@@ -46,6 +47,8 @@ PAUSED_TEXT = (
 ALREADY_PAUSED_TEXT = "Your plan is already paused. Text RESUME when you're ready to go again."
 RESUMED_TEXT = "Welcome back! Your plan is on again and your workouts will come at the usual time."
 ALREADY_ACTIVE_TEXT = "Your plan is already active. Text 'what's today' to see today's workout."
+ACK_LOOKBACK = 3  # the coach's texts read for a question before a bare "ok" is taken as a thanks
+REPLY_PROMPT = re.compile(r"\b(?:reply|text me|let me know|tell me)\b", re.IGNORECASE)
 UNCLEAR_TIME_TEXT = "I couldn't read that time. Try something like 'text me at 6:30am'."
 
 
@@ -94,9 +97,10 @@ def _act(session: Session, turn: Turn, intent: Intent) -> AgentReply | None:
 
 
 def _acknowledged(session: Session, turn: Turn) -> AgentReply | None:
-    """ "ok thanks" needs no answer, unless it answers a question: "ok" to "Swap lunges for step-ups?" is a
-    yes, which the LLM acts on. Saying nothing to a thanks is how a good coach texts, and costs nothing."""
-    last = session.scalar(
+    """A bare "ok thanks" needs no answer, unless it answers the coach: "ok" to "Swap lunges for step-ups?"
+    or to "Reply YES to confirm" is a yes, which the LLM acts on. Saying nothing to a thanks is how a good
+    coach texts, and costs nothing. The coach's last few texts are read (a long reply goes out in parts)."""
+    last = session.scalars(
         sa.select(Message.body)
         .where(
             Message.trainee_id == turn.trainee.id,
@@ -104,9 +108,9 @@ def _acknowledged(session: Session, turn: Turn) -> AgentReply | None:
             Message.id < turn.texts[0].id,
         )
         .order_by(Message.id.desc())
-        .limit(1)
-    )
-    if last is not None and "?" in last:
+        .limit(ACK_LOOKBACK)
+    ).all()
+    if any("?" in body or REPLY_PROMPT.search(body) for body in last):
         return None
     remember_question(turn.conversation, None)
     return AgentReply(body=None, outcome=AgentOutcome.DETERMINISTIC, path="fast:ack")

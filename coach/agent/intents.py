@@ -266,11 +266,15 @@ _ACK_WORDS = frozenset(
         "haha",
     }
 )
-_ACK_EMOJI = frozenset("👍👌💪🙏👏🙌✅😊🙂😀😁🔥💯")
+# Not ✅, 💪 or 🔥: after a workout text they usually mean "done", which the LLM can log.
+_ACK_EMOJI = frozenset("👍👌🙏👏🙌😊🙂😀😁")
 
 
 def acknowledgement(text: str) -> bool:
-    """Only thanks and okays ("ok thanks!", "got it", "sounds good 👍"), or only a friendly emoji."""
+    """Only thanks and okays ("ok thanks!", "got it", "sounds good 👍"), or only a friendly emoji; never a
+    question ("ok?")."""
+    if "?" in text:
+        return False
     words = re.findall(r"[a-z]+", re.sub(r"['‘’`´]", "", text.lower()))
     if words:
         return all(word in _ACK_WORDS for word in words) and not re.search(r"\d", text)
