@@ -1,10 +1,10 @@
 """worker-kill-llm: every RQ worker killed (kill -9, with what it forked) while its job waits on the LLM.
 
 Onboarded trainees (coached.py) each text one question that only the LLM answers. The OpenAI double holds
-the first request it gets for each text until the workers are killed (later requests answer after a couple
-of seconds), so at every kill each worker's job is mid-LLM-call. In rounds: wait until the workers' jobs
-are all waiting on the double, kill -9 every worker and, at the same instant, the processes it forked (RQ's
-scheduler; the work horse running the job, when the worker forks one per job rather than running jobs
+each text's requests until a kill has cut one of them (later requests answer after a couple of seconds), so
+at every kill each worker's job is mid-LLM-call. In rounds: wait until the workers' jobs are all waiting on
+the double, kill -9 every worker and, at the same instant, the processes it forked (RQ's scheduler; the work
+horse running the job, when the worker forks one per job rather than running jobs
 itself), then start fresh workers, which take the next texts from the
 queue; until every text has had its LLM call cut. A killed job leaves its text unanswered in PostgreSQL (the
 reply, the agent run and the handled mark commit together) and its RQ job "started" with no worker. The
@@ -39,10 +39,10 @@ from tests.doubles.openai_api import Step, reply, respond_with
 
 NAME = "worker-kill-llm"
 PACE_SECONDS = 5.0
-ANSWER_SECONDS = 2.0  # the double's answer time once a text's first call has been cut
+ANSWER_SECONDS = 2.0  # the double's answer time once a kill has cut one of a text's calls
 HOLD_LIMIT = 25.0  # a held request answers after this long anyway (below the client's 30 s timeout)
 SETTLE_SECONDS = 3.0  # kill once every worker waits on the double, or no new call came for this long
-SETTLE_LIMIT = 30.0
+SETTLE_LIMIT = 15.0  # well under HOLD_LIMIT: a held call that gives up answers a live worker, uncut
 # A text whose job was killed before its LLM call is back through the sweeper by then (see RECOVERY).
 FIRST_CALL_TIMEOUT = 200.0
 # The sweeper takes a killed job for abandoned once its heartbeat (refreshed every 15 s while it runs) is
@@ -61,13 +61,15 @@ SIZES = {"small": Size(texts=12, workers=3), "full": Size(texts=50, workers=4)}
 
 
 class HoldFirstCalls:
-    """The double's responder: a text's first call waits for `release()` (the kill); others answer slowly."""
+    """The double's responder: a text's calls wait for `release()` (the kill) until a kill has cut one of
+    them; after that its calls answer slowly."""
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._release = threading.Event()
         self.holding = True
         self.seen: set[int] = set()  # texts that reached the LLM
+        self.cut: set[int] = set()  # texts with a call in flight at a kill
         self.held: Counter[int] = Counter()  # held calls in flight, by text
         self.in_flight: Counter[int] = Counter()  # every call in flight, by text
         self.last_call = 0.0  # time.monotonic() of the last call
@@ -76,7 +78,7 @@ class HoldFirstCalls:
         ref = ref_of(request)
         ref = -1 if ref is None else ref
         with self._lock:
-            hold = self.holding and ref >= 0 and ref not in self.seen
+            hold = self.holding and ref >= 0 and ref not in self.cut
             self.seen.add(ref)
             release = self._release
             self.in_flight[ref] += 1
@@ -101,9 +103,11 @@ class HoldFirstCalls:
         with self._lock:
             return {ref for ref, count in self.in_flight.items() if count > 0}
 
-    def release(self) -> None:
-        """Let the held calls go (their clients are dead: the answers go nowhere); hold the next ones."""
+    def release(self, cut: set[int]) -> None:
+        """After a kill: `cut` texts had a call in flight. Let the held calls go (their clients are dead: the
+        answers go nowhere); hold the next calls of texts not cut yet."""
         with self._lock:
+            self.cut |= cut
             self._release.set()
             self._release = threading.Event()
 
@@ -124,7 +128,7 @@ def run(stage: Stage) -> Result:
     workers = [f"worker-{n}" for n in range(1, size.workers + 1)]
     stage.say(
         f"{len(trainees)} onboarded trainees (profile, plan); {size.workers} workers; the LLM double holds "
-        f"each text's first call until the kill, then answers in {ANSWER_SECONDS:g} s"
+        f"each text's calls until a kill has cut one, then answers in {ANSWER_SECONDS:g} s"
     )
     texter = stage.texter()
     took = texter.send_all(texts, concurrency=8)
@@ -137,16 +141,16 @@ def run(stage: Stage) -> Result:
     rounds = killed_pids = 0
     next_worker = size.workers + 1
     started = time.monotonic()
-    while not everyone <= gate.seen or gate.held_now():
+    while not everyone <= cut:
         if not wait_until(lambda: gate.held_now() > 0, timeout=FIRST_CALL_TIMEOUT):
             stage.say(f"no held LLM call for {FIRST_CALL_TIMEOUT:.0f} s; stopping the kills")
             break
         _settle(stage, gate, workers)
         killed_pids += len(stage.processes.kill(workers))
         in_flight = gate.in_flight_now()  # every call still open now had its client killed
-        gate.release()
-        rounds += 1
         cut |= in_flight & everyone
+        gate.release(cut)
+        rounds += 1
         workers = stage.processes.workers(size.workers, first=next_worker)
         next_worker += size.workers
     gate.stop_holding()
