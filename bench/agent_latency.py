@@ -39,13 +39,8 @@ from bench.agent_turns import World, empty_tables
 from bench.common import ROOT, free_port, gunicorn, ms, percentile, print_table, wait_for
 from bench.load import post
 from coach.jobs import QUEUES
-from coach.messaging.quiet import zone
 from coach.messaging.signature import sign
-from coach.models import Conversation, FitnessProfile
-from coach.models.enums import TraineeStatus
-from coach.training.replan import regenerate_plan
-from tests import factories
-from tests.agent_helpers import EXAMPLE
+from tests.agent_helpers import coached_trainee
 from tests.doubles.openai_api import OpenAIDouble
 from tests.doubles.twilio_api import TEST_ACCOUNT_SID, TEST_AUTH_TOKEN, TwilioApiDouble
 from tests.messaging_helpers import inbound_params
@@ -116,37 +111,12 @@ def private_redis_url() -> str:
 
 
 def seed_trainees(world: World, count: int) -> list[str]:
-    """Onboarded trainees who train every day (so "what's today?" is answered with a workout); their phones.
-
-    Built like `tests.agent_helpers.coached_trainee`, with all seven days.
-    """
+    """Onboarded trainees who train every day (so "what's today?" gets a workout); their phones."""
     empty_tables(world)
     phones = []
     with world.sessions() as session:
         for n in range(count):
-            trainee = factories.trainee(
-                session,
-                name=f"Trainee {n}",
-                status=TraineeStatus.ACTIVE,
-                time_zone="America/New_York",
-                training_days=[1, 2, 3, 4, 5, 6, 7],
-                onboarded_at=datetime.now(UTC),
-            )
-            session.add(
-                FitnessProfile(
-                    trainee_id=trainee.id,
-                    goals=EXAMPLE["goals"],
-                    experience_level=EXAMPLE["experience"],
-                    equipment=EXAMPLE["equipment"],
-                    days_per_week=7,
-                    session_minutes=45,
-                )
-            )
-            session.add(Conversation(trainee_id=trainee.id))
-            session.flush()
-            regenerate_plan(
-                session, trainee.id, start=datetime.now(zone(trainee.time_zone)).date(), reason="bench"
-            )
+            trainee = coached_trainee(session, name=f"Trainee {n}", training_days=range(1, 8))
             phones.append(trainee.phone)
         session.commit()
     return phones
@@ -399,7 +369,7 @@ def print_latency(runs: list[LatencyRun], *, rate: float) -> None:
         rows,
     )
     print_table(
-        "  where the time goes: the agent job (RQ's timestamps, which include a forked horse's start-up)",
+        "  where the time goes: the agent job (RQ's timestamps; a forked horse's start-up included)",
         [_split(run) for run in runs],
     )
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import urllib.parse
 import urllib.request
+from collections.abc import Sequence
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -23,16 +24,26 @@ EXAMPLE = json.loads((Path(__file__).parents[1] / "coach" / "training" / "exampl
 
 
 def coached_trainee(
-    db: Session, *, name: str = "Sam", time_zone: str = "America/New_York", start: date | None = None
+    db: Session,
+    *,
+    name: str = "Sam",
+    time_zone: str = "America/New_York",
+    start: date | None = None,
+    training_days: Sequence[int] = (1, 2, 3, 4, 5),
+    **fields: object,
 ) -> Trainee:
-    """An onboarded trainee training every weekday in the example profile, with a plan starting today."""
+    """An onboarded trainee in the example profile (every weekday unless told), with a plan starting today.
+
+    The benchmarks and the fault suite build their trainees with this too; `fields` go to the trainee row.
+    """
     owner = factories.trainee(
         db,
         name=name,
         status=TraineeStatus.ACTIVE,
         time_zone=time_zone,
-        training_days=[1, 2, 3, 4, 5],
+        training_days=list(training_days),
         onboarded_at=datetime.now(UTC),
+        **fields,
     )
     db.add(
         FitnessProfile(
@@ -40,7 +51,7 @@ def coached_trainee(
             goals=EXAMPLE["goals"],
             experience_level=EXAMPLE["experience"],
             equipment=EXAMPLE["equipment"],
-            days_per_week=5,
+            days_per_week=len(training_days),
             session_minutes=45,
         )
     )

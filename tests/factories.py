@@ -31,7 +31,8 @@ _phones = itertools.count(5550100000)
 
 
 def trainee(db: Session, **fields: object) -> Trainee:
-    row = Trainee(phone=f"+1{next(_phones)}", **fields)
+    fields.setdefault("phone", f"+1{next(_phones)}")
+    row = Trainee(**fields)
     db.add(row)
     db.flush()
     return row

@@ -2,8 +2,8 @@
 
 The agent reaches the LLM only for an active trainee with a profile and a plan whose text the safety triage,
 the fast path (keywords, ratings, "what's today", pause, send times, workout logs) and the guard all leave
-alone. The trainees are written straight into the scenario's database before Coach starts, the way
-tests/agent_helpers.py::coached_trainee builds one; the texts are questions, each tagged "(ref N)" so the
+alone. The trainees are written straight into the scenario's database before Coach starts, by
+tests/agent_helpers.py::coached_trainee; the texts are questions, each tagged "(ref N)" so the
 OpenAI double can tell from a request which text it is answering.
 """
 
@@ -13,7 +13,7 @@ import re
 import secrets
 from collections import Counter
 from collections.abc import Sequence
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 import psycopg
@@ -24,10 +24,7 @@ from sqlalchemy.pool import NullPool
 from bench.chaos.texting import Text
 from coach.db import sqlalchemy_url
 from coach.messaging.quiet import zone
-from coach.models import Conversation, FitnessProfile, Trainee
-from coach.models.enums import TraineeStatus
-from coach.training.replan import regenerate_plan
-from tests.agent_helpers import EXAMPLE
+from tests.agent_helpers import coached_trainee
 
 TIME_ZONE = "America/New_York"
 QUESTIONS = (
@@ -67,31 +64,14 @@ def add_coached_trainees(database_url: str, phones: Sequence[str]) -> list[int]:
     today = datetime.now(zone(TIME_ZONE)).date()
     with Session(engine) as session:
         for n, phone in enumerate(phones):
-            trainee = Trainee(
-                phone=phone,
+            trainee = coached_trainee(
+                session,
                 name=f"Chaos {n}",
-                status=TraineeStatus.ACTIVE,
                 time_zone=TIME_ZONE,
-                training_days=[1, 2, 3, 4, 5],
-                onboarded_at=datetime.now(UTC),
-                consent_at=datetime.now(UTC),
+                start=today,
+                phone=phone,
                 consent_source="chaos",
             )
-            session.add(trainee)
-            session.flush()
-            session.add(
-                FitnessProfile(
-                    trainee_id=trainee.id,
-                    goals=EXAMPLE["goals"],
-                    experience_level=EXAMPLE["experience"],
-                    equipment=EXAMPLE["equipment"],
-                    days_per_week=5,
-                    session_minutes=45,
-                )
-            )
-            session.add(Conversation(trainee_id=trainee.id))
-            session.flush()
-            regenerate_plan(session, trainee.id, start=today, reason="chaos scenario")
             ids.append(trainee.id)
         session.commit()
     engine.dispose()
