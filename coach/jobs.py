@@ -139,6 +139,19 @@ def enqueue(services: Services, func: Callable[..., Any], *args: Any, job_id: st
     return job
 
 
+def enqueue_lost(
+    services: Services, func: Callable[..., Any], calls: dict[str, tuple[Any, ...]]
+) -> list[str]:
+    """Recovery: enqueue `func(*args)` under each job id of `calls`, except where that job is still waiting
+    or running (enqueueing an id already queued would put it on its queue twice). Returns the ids enqueued."""
+    pending = still_pending(services, list(calls))
+    lost = [job_id for job_id in calls if job_id not in pending]
+    forget(services, lost)
+    for job_id in lost:
+        enqueue(services, func, *calls[job_id], job_id=job_id)
+    return lost
+
+
 def forget(services: Services, job_ids: list[str]) -> None:
     """Delete what Redis still holds of these jobs (finished, failed, abandoned) before they are enqueued
     again under the same ids, so the new job does not inherit an old hash's expiry."""
@@ -147,11 +160,7 @@ def forget(services: Services, job_ids: list[str]) -> None:
 
 
 def still_pending(services: Services, job_ids: list[str]) -> set[str]:
-    """The ids among `job_ids` whose job is waiting in Redis or running on a live worker.
-
-    Recovery uses this to enqueue only work that was truly lost: enqueueing a job id that is already queued
-    would put it on its queue twice.
-    """
+    """The ids among `job_ids` whose job is waiting in Redis or running on a live worker."""
     return {job_id for job_id, state in job_states(services, job_ids).items() if state is not None}
 
 

@@ -110,12 +110,8 @@ def requeue_answers(services: Services, message_ids: list[int]) -> list[int]:
 
     Returns the ids enqueued.
     """
-    pending = jobs.still_pending(services, [answer_job_id(i) for i in message_ids])
-    lost = [message_id for message_id in message_ids if answer_job_id(message_id) not in pending]
-    jobs.forget(services, [answer_job_id(message_id) for message_id in lost])
-    for message_id in lost:
-        enqueue_answer(services, message_id)
-    return lost
+    calls = {answer_job_id(message_id): (message_id,) for message_id in message_ids}
+    return [calls[job_id][0] for job_id in jobs.enqueue_lost(services, handle_inbound, calls)]
 
 
 def wake_senders(services: Services) -> None:

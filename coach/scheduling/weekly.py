@@ -52,10 +52,5 @@ def prepare_next_week(trainee_id: int, week_number: int) -> bool:
 def enqueue_preparations(services: Services, weeks: list[tuple[int, int]]) -> int:
     """Enqueue a preparation per week not progressed yet, unless its job from an earlier tick is still
     waiting or running (every tick of the hour finds the week again until it is done). Returns how many."""
-    ids = {f"week-{trainee_id}-{week}": (trainee_id, week) for trainee_id, week in weeks}
-    pending = jobs.still_pending(services, list(ids))
-    jobs.forget(services, [job_id for job_id in ids if job_id not in pending])
-    for job_id, (trainee_id, week) in ids.items():
-        if job_id not in pending:
-            jobs.enqueue(services, prepare_next_week, trainee_id, week, job_id=job_id)
-    return len(ids) - len(pending)
+    calls = {f"week-{trainee_id}-{week}": (trainee_id, week) for trainee_id, week in weeks}
+    return len(jobs.enqueue_lost(services, prepare_next_week, calls))
