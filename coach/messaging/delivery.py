@@ -21,13 +21,12 @@ from sqlalchemy.orm import Session, aliased
 
 from coach.config import Settings
 from coach.messaging import sms, text
-from coach.messaging.conversations import active_conversation_id
 from coach.messaging.inbound import suppress_queued
 from coach.messaging.outbox import PROACTIVE
 from coach.messaging.quiet import quiet_until
-from coach.messaging.status import forward_state
+from coach.messaging.status import forward_state, sent_message
 from coach.models import Conversation, Message, OutboundMessage, Trainee
-from coach.models.enums import DeliveryState, Direction, TraineeStatus
+from coach.models.enums import DeliveryState, TraineeStatus
 
 log = logging.getLogger("coach.sender")
 
@@ -214,19 +213,18 @@ def _record_sent(session: Session, sent: list[tuple[Claimed, sms.SendResult]], n
             }
         )
         messages.append(
-            {
-                "conversation_id": row.conversation_id or active_conversation_id(session, row.trainee_id),
-                "trainee_id": row.trainee_id,
-                "direction": Direction.OUTBOUND,
-                "body": row.body,
-                "provider_sid": result.sid,
-                "segments": segments,
-                "encoding": described.encoding,
-                "status": state,
-                "outbound_id": row.id,
-                "sent_at": now,
-                "delivered_at": delivered_at,
-            }
+            sent_message(
+                session,
+                trainee_id=row.trainee_id,
+                conversation_id=row.conversation_id,
+                outbound_id=row.id,
+                body=row.body,
+                described=described,
+                sid=result.sid,
+                segments=segments,
+                state=state,
+                now=now,
+            )
         )
     connection = session.connection()
     connection.execute(_RECORD_SENT, [{**u, "b_now": now} for u in updates])

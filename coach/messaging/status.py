@@ -97,22 +97,48 @@ def _adopt(session: Session, row: OutboundMessage, sid: str, state: DeliveryStat
     row is not sent again and the conversation shows it."""
     described = text.describe(row.body)
     row.sent_at, row.segments = now, described.segments
-    session.execute(
-        insert(Message)
-        .values(
-            conversation_id=active_conversation_id(session, row.trainee_id),
-            trainee_id=row.trainee_id,
-            direction=Direction.OUTBOUND,
-            body=row.body,
-            provider_sid=sid,
-            segments=described.segments,
-            encoding=described.encoding,
-            status=state,
-            outbound_id=row.id,
-            sent_at=now,
-        )
-        .on_conflict_do_nothing()
+    values = sent_message(
+        session,
+        trainee_id=row.trainee_id,
+        conversation_id=None,
+        outbound_id=row.id,
+        body=row.body,
+        described=described,
+        sid=sid,
+        segments=described.segments,
+        state=state,
+        now=now,
     )
+    session.execute(insert(Message).values(values).on_conflict_do_nothing())
+
+
+def sent_message(
+    session: Session,
+    *,
+    trainee_id: int,
+    conversation_id: int | None,
+    outbound_id: int,
+    body: str,
+    described: text.SmsText,
+    sid: str,
+    segments: int,
+    state: DeliveryState,
+    now: datetime,
+) -> dict[str, object]:
+    """The `messages` row that records a queued text Twilio took (the conversation's outbound side)."""
+    return {
+        "conversation_id": conversation_id or active_conversation_id(session, trainee_id),
+        "trainee_id": trainee_id,
+        "direction": Direction.OUTBOUND,
+        "body": body,
+        "provider_sid": sid,
+        "segments": segments,
+        "encoding": described.encoding,
+        "status": state,
+        "outbound_id": outbound_id,
+        "sent_at": now,
+        "delivered_at": now if state is DeliveryState.DELIVERED else None,
+    }
 
 
 def _find(session: Session, sid: str, hint: str | None) -> OutboundMessage | None:
