@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import IO
 
 from bench.chaos.servers import ROOT
+from bench.common import gunicorn_args
 
 
 def free_port() -> int:
@@ -52,26 +53,7 @@ class CoachProcesses:
 
     def web(self, port: int, workers: int = 2, threads: int = 4) -> str:
         """gunicorn serving wsgi:app as the Procfile does (gthread workers); returns its local URL."""
-        self.start(
-            "web",
-            [
-                "-m",
-                "gunicorn",
-                "--bind",
-                f"127.0.0.1:{port}",
-                "--workers",
-                str(workers),
-                "--worker-class",
-                "gthread",
-                "--threads",
-                str(threads),
-                "--timeout",
-                "30",
-                "--log-level",
-                "warning",
-                "wsgi:app",
-            ],
-        )
+        self.start("web", gunicorn_args("wsgi:app", port, workers, threads))
         base = f"http://127.0.0.1:{port}"
         self._wait_healthy(base + "/healthz", "web")
         return base

@@ -13,6 +13,7 @@ import re
 import secrets
 from collections import Counter
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -27,6 +28,19 @@ from coach.messaging.quiet import zone
 from tests.agent_helpers import coached_trainee
 
 TIME_ZONE = "America/New_York"
+# What the OpenAI double answers once it answers at all.
+ANSWER = "Good question. Keep today's session easy and tell me how it feels afterwards."
+
+
+@dataclass(frozen=True)
+class Size:
+    """An LLM scenario's size: texts (one per trainee) and RQ workers."""
+
+    texts: int
+    workers: int
+
+
+SIZES = {"small": Size(texts=12, workers=3), "full": Size(texts=50, workers=4)}
 QUESTIONS = (
     "my knee feels a bit stiff today, anything I should change?",
     "how long should I rest between sets on the heavy days?",

@@ -15,13 +15,14 @@ from __future__ import annotations
 import threading
 import time
 from collections import Counter
-from dataclasses import dataclass
 from typing import Any
 
 import psycopg
 
 from bench.chaos.ledger import holding_replies
 from bench.chaos.scenarios.coached import (
+    ANSWER,
+    SIZES,
     add_coached_trainees,
     answer_paths,
     llm_texts,
@@ -40,16 +41,6 @@ OUTAGE_SECONDS = 10.0
 # After the outage a text may wait out RQ's 30 s retry interval (or the 120 s one after three failures, or
 # the sweeper's 60 s), then be answered and sent behind the backlog.
 RECOVERY = 150.0
-ANSWER = "Good question. Keep today's session easy and tell me how it feels afterwards."
-
-
-@dataclass(frozen=True)
-class Size:
-    texts: int
-    workers: int
-
-
-SIZES = {"small": Size(texts=12, workers=3), "full": Size(texts=50, workers=4)}
 
 
 class Outage:

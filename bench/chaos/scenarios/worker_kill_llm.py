@@ -21,12 +21,13 @@ import socket
 import threading
 import time
 from collections import Counter
-from dataclasses import dataclass
 from typing import Any
 
 import psycopg
 
 from bench.chaos.scenarios.coached import (
+    ANSWER,
+    SIZES,
     add_coached_trainees,
     answer_paths,
     llm_texts,
@@ -48,16 +49,6 @@ FIRST_CALL_TIMEOUT = 200.0
 # The sweeper takes a killed job for abandoned once its heartbeat (refreshed every 15 s while it runs) is
 # 60 s old (coach/jobs.py); add a pacer period, the LLM's answer, the send, and room for a busy machine.
 RECOVERY = 100.0
-ANSWER = "Good question. Keep today's session easy and tell me how it feels afterwards."
-
-
-@dataclass(frozen=True)
-class Size:
-    texts: int
-    workers: int
-
-
-SIZES = {"small": Size(texts=12, workers=3), "full": Size(texts=50, workers=4)}
 
 
 class HoldFirstCalls:
