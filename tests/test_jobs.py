@@ -6,7 +6,9 @@ import threading
 import time
 from datetime import UTC, datetime
 
-from rq import Queue, SimpleWorker
+import pytest
+from redis.exceptions import ResponseError
+from rq import Queue, Retry, SimpleWorker
 from rq.job import Job, JobStatus
 
 from coach import jobs
@@ -71,3 +73,52 @@ def test_waking_the_senders_keeps_at_most_two_send_jobs_and_one_waiting(committe
     first.set_status(JobStatus.FINISHED)
     tasks.wake_senders(committed)
     assert queue.job_ids == ["send-0"]
+
+
+@jobs.job("agent", timeout=45, retries=2)
+def flaky_job(key: str) -> str:
+    return key
+
+
+def test_enqueue_writes_what_rqs_own_enqueue_writes_and_a_worker_runs_it(committed) -> None:
+    """The hot-path enqueue skips RQ's Queue.enqueue; the job it leaves in Redis must be the same."""
+    redis = committed.redis
+    ours = jobs.enqueue(committed, flaky_job, "a", job_id="ours-1")
+    queue = Queue("agent", connection=redis)
+    theirs = queue.enqueue(
+        flaky_job,
+        "a",
+        job_id="theirs-1",
+        job_timeout=45,
+        retry=Retry(max=2, interval=[5, 30]),
+        result_ttl=jobs.RESULT_TTL,
+        failure_ttl=jobs.FAILURE_TTL,
+    )
+
+    def stored(job_id: str) -> dict[bytes, bytes]:
+        fields = redis.hgetall(Job.key_for(job_id))
+        for moment in (b"created_at", b"enqueued_at"):
+            assert fields.pop(moment)
+        return fields
+
+    assert stored(ours.id) == stored(theirs.id)
+    assert redis.ttl(Job.key_for(ours.id)) == redis.ttl(Job.key_for(theirs.id)) == -1
+    assert queue.job_ids == ["ours-1", "theirs-1"]
+    assert Queue.all(connection=redis) == [queue]
+
+    fetched = Job.fetch("ours-1", connection=redis)
+    assert (fetched.retries_left, fetched.retry_intervals, fetched.timeout) == (2, [5, 30], 45)
+    SimpleWorker([queue], connection=redis).work(burst=True)
+    assert fetched.return_value() == "a"
+    assert fetched.get_status() == JobStatus.FINISHED
+
+
+def test_an_enqueue_redis_refuses_raises_and_leaves_the_connection_usable(committed) -> None:
+    redis = committed.redis
+    redis.set("rq:queue:agent", "not a list")  # RPUSH inside the transaction fails with WRONGTYPE
+    with pytest.raises(ResponseError, match="WRONGTYPE"):
+        jobs.enqueue(committed, flaky_job, "b", job_id="refused-1")
+    redis.delete("rq:queue:agent")
+    jobs.enqueue(committed, flaky_job, "c", job_id="accepted-1")
+    assert Queue("agent", connection=redis).job_ids == ["accepted-1"]
+    assert redis.ping()
