@@ -156,8 +156,7 @@ class Clock:
 
     def text(self, phone: str, body: str) -> int:
         """Store an inbound text as the webhook does (at `now`); returns its message id."""
-        with self.world.sessions() as session:
-            result = receive_sms(session, inbound_params(phone, body), now=self.now, segment_budget=3)
+        result = receive_sms(self.world.sessions, inbound_params(phone, body), now=self.now, segment_budget=3)
         self.stamp()
         assert result.message_id is not None
         return result.message_id

@@ -7,12 +7,14 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy import Engine
 from sqlalchemy.dialects.postgresql import insert
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, sessionmaker
 
+from coach.db import first_row_autocommit
 from coach.messaging import copy, outbox
 from coach.messaging.conversations import active_conversation_id, trainee_for_phone
 from coach.messaging.keywords import Keyword, classify
@@ -38,16 +40,23 @@ class InboundResult:
 
 
 def receive_sms(
-    session: Session, params: Mapping[str, str], *, now: datetime, segment_budget: int
+    sessions: sessionmaker[Session], params: Mapping[str, str], *, now: datetime, segment_budget: int
 ) -> InboundResult:
     """Store one inbound text (idempotent on MessageSid) and apply STOP / START / HELP. Commits."""
     sid, phone, body = _required(params)
     fields = {"sid": sid, "body": body, "num_media": _num_media(params), "media": _media(params)}
     if classify(body, opted_out=True) is None:
-        stored = _store_in_one_statement(session, phone, {**fields, "now": now})
+        stored = _store_in_one_statement(sessions, phone, {**fields, "now": now})
         if stored is not None:
             return _plain_text(*stored)
     # Keywords (and the rare race of two first texts from a new number) take the locked path.
+    with sessions() as session:
+        return _receive_locked(session, phone, fields, now=now, segment_budget=segment_budget)
+
+
+def _receive_locked(
+    session: Session, phone: str, fields: dict[str, Any], *, now: datetime, segment_budget: int
+) -> InboundResult:
     trainee = trainee_for_phone(session, phone)
     message_id = session.scalar(
         insert(Message)
@@ -55,8 +64,8 @@ def receive_sms(
             conversation_id=active_conversation_id(session, trainee.id),
             trainee_id=trainee.id,
             direction=Direction.INBOUND,
-            body=body,
-            provider_sid=sid,
+            body=fields["body"],
+            provider_sid=fields["sid"],
             num_media=fields["num_media"],
             media=fields["media"],
             status=DeliveryState.RECEIVED,
@@ -67,7 +76,7 @@ def receive_sms(
     if message_id is None:
         session.commit()
         return InboundResult(None, trainee.id, None, needs_answer=False, queued_outbound=False)
-    result = _apply(session, trainee, message_id, body, now=now, segment_budget=segment_budget)
+    result = _apply(session, trainee, message_id, fields["body"], now=now, segment_budget=segment_budget)
     session.commit()
     return result
 
@@ -78,12 +87,11 @@ def receive_sms(
 # conversation the row is not visible here; the statement then returns NULLs, having written nothing (the
 # message and a new conversation both need the trainee row, a new trainee cannot have a conversation yet),
 # and the caller falls back. Being one statement, it runs in autocommit: no BEGIN and COMMIT round trips.
-_STORE_TEXT = sa.text(
-    """
+_STORE_TEXT = """
     WITH known_trainee AS (
-        SELECT id, status FROM trainees WHERE phone = :phone
+        SELECT id, status FROM trainees WHERE phone = %(phone)s
     ), new_trainee AS (
-        INSERT INTO trainees (phone) SELECT :phone WHERE NOT EXISTS (SELECT 1 FROM known_trainee)
+        INSERT INTO trainees (phone) SELECT %(phone)s WHERE NOT EXISTS (SELECT 1 FROM known_trainee)
         ON CONFLICT (phone) DO NOTHING RETURNING id, status
     ), trainee AS (
         SELECT id, status FROM known_trainee UNION ALL SELECT id, status FROM new_trainee
@@ -100,31 +108,29 @@ _STORE_TEXT = sa.text(
     ), message AS (
         INSERT INTO messages
             (conversation_id, trainee_id, direction, body, provider_sid, num_media, media, status, handled_at)
-        SELECT conversation.id, trainee.id, 'inbound', :body, :sid, :num_media, CAST(:media AS jsonb),
-            'received', CASE WHEN trainee.status = 'opted_out' THEN CAST(:now AS timestamptz) END
+        SELECT conversation.id, trainee.id, 'inbound', %(body)s, %(sid)s, %(num_media)s,
+            CAST(%(media)s AS jsonb), 'received',
+            CASE WHEN trainee.status = 'opted_out' THEN CAST(%(now)s AS timestamptz) END
         FROM conversation, trainee
         ON CONFLICT (provider_sid) DO NOTHING RETURNING id
     )
     SELECT trainee.id, trainee.status::text, (SELECT id FROM conversation), (SELECT id FROM message)
     FROM trainee
-    """
-)
+"""
 
 
 def _store_in_one_statement(
-    session: Session, phone: str, fields: dict[str, object]
+    sessions: sessionmaker[Session], phone: str, fields: dict[str, object]
 ) -> tuple[int, TraineeStatus, int | None] | None:
     """(trainee id, status, new message id or None for a duplicate); None when the caller must fall back."""
-    # Core execution, in autocommit: this is the webhook's hot path. A session bound to a connection that is
-    # already in a transaction (a test's, rolled back at its end) runs it inside that transaction instead.
     params = {**fields, "phone": phone, "media": json.dumps(fields["media"])}
-    if isinstance(session.get_bind(), Engine):
-        connection = session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
-        row = connection.execute(_STORE_TEXT, params).first()
-        session.close()  # the connection goes back to the pool at its default isolation level
-    else:
-        row = session.connection().execute(_STORE_TEXT, params).first()
-        session.commit()
+    bind = sessions.kw.get("bind")
+    if isinstance(bind, Engine):  # the webhook: in autocommit, straight through the driver, no Session
+        row = first_row_autocommit(bind, _STORE_TEXT, params)
+    else:  # sessions bound to a connection already in a transaction (a test's, rolled back at its end)
+        with sessions() as session:
+            row = session.connection().exec_driver_sql(_STORE_TEXT, params).first()
+            session.commit()
     if row is None or row[2] is None:
         return None
     return int(row[0]), TraineeStatus(row[1]), row[3]

@@ -50,10 +50,9 @@ def inbound_sms() -> Response:
     if not _signed(svc):
         return Response("invalid signature", status=403, mimetype="text/plain")
     try:
-        with svc.sessions() as session:
-            result = receive_sms(
-                session, request.form, now=datetime.now(UTC), segment_budget=svc.settings.sms_segment_budget
-            )
+        result = receive_sms(
+            svc.sessions, request.form, now=datetime.now(UTC), segment_budget=svc.settings.sms_segment_budget
+        )
     except MalformedInbound as exc:
         return Response(str(exc), status=400, mimetype="text/plain")
     _after_commit(svc, result.message_id if result.needs_answer else None, result.queued_outbound)
