@@ -1,6 +1,8 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
+from twilio.request_validator import RequestValidator
+from werkzeug.datastructures import MultiDict
 
 from coach.messaging import copy
 from coach.models import Conversation, Message, OutboundMessage, Trainee
@@ -81,6 +83,31 @@ def test_a_signature_for_another_url_is_rejected(client, services, db):
     params = inbound_params(new_phone(), "hi")
     headers = signed_headers(services, "/twilio/other", params)
     assert client.post("/twilio/sms", data=params, headers=headers).status_code == 403
+
+
+def test_a_signature_over_the_url_with_its_default_port_is_accepted_too(client, services, db):
+    """Twilio has signed some requests with the port spelled out; RequestValidator accepts both forms."""
+    params = inbound_params(new_phone(), "hi")
+    base = services.settings.public_base_url
+    scheme, _, host = base.partition("://")
+    with_port = f"{scheme}://{host}:{443 if scheme == 'https' else 80}/twilio/sms"
+    token = services.settings.twilio_auth_token
+    headers = {"X-Twilio-Signature": RequestValidator(token).compute_signature(with_port, params)}
+    before = _count(db, Message)
+    assert client.post("/twilio/sms", data=params, headers=headers).status_code == 200
+    assert _count(db, Message) == before + 1
+
+
+def test_every_value_of_a_repeated_field_is_signed(client, services, db):
+    params = inbound_params(new_phone(), "hi")
+    url = services.settings.public_base_url + "/twilio/sms"
+    posted = MultiDict([*params.items(), ("Extra", "b"), ("Extra", "a")])
+    token = services.settings.twilio_auth_token
+    first_only = {**params, "Extra": "b"}
+    forged = {"X-Twilio-Signature": RequestValidator(token).compute_signature(url, first_only)}
+    assert client.post("/twilio/sms", data=posted, headers=forged).status_code == 403
+    genuine = {"X-Twilio-Signature": RequestValidator(token).compute_signature(url, posted)}
+    assert client.post("/twilio/sms", data=posted, headers=genuine).status_code == 200
 
 
 def test_a_request_without_from_or_message_sid_is_a_400_and_stores_nothing(client, services, db):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+
 import phonenumbers
 
 
@@ -9,8 +11,12 @@ class InvalidPhoneNumber(ValueError):
     pass
 
 
+@functools.lru_cache(maxsize=4096)
 def to_e164(raw: str, default_region: str = "US") -> str:
-    """Normalise what Twilio (or an operator) gives us to E.164, e.g. '+15551230000'."""
+    """Normalise what Twilio (or an operator) gives us to E.164, e.g. '+15551230000'.
+
+    Cached: the same trainees text again and again, and parsing is a tenth of the webhook's own work.
+    """
     text = (raw or "").strip()
     if not text or len(text) > 40:
         raise InvalidPhoneNumber("missing or oversized phone number")

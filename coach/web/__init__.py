@@ -6,6 +6,7 @@ from flask import Flask, current_app
 
 from coach.bootstrap import Services, bootstrap
 from coach.config import Settings
+from coach.web.sessions import DashboardSessions
 
 
 def create_app(settings: Settings | None = None, services: Services | None = None) -> Flask:
@@ -19,6 +20,7 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
         SESSION_COOKIE_SECURE=services.settings.public_base_url.startswith("https://"),
         MAX_CONTENT_LENGTH=256 * 1024,
     )
+    app.session_interface = DashboardSessions()
     app.extensions["coach"] = services
 
     from coach.dashboard.views import bp as dashboard_bp
