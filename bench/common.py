@@ -41,36 +41,18 @@ def bench_redis_url() -> str:
     return servers.redis_url()
 
 
-def gunicorn_args(app: str, port: int, workers: int = 2, threads: int = 4) -> list[str]:
-    """The arguments after the interpreter that serve `app` on 127.0.0.1:`port` as the Procfile does
-    (gthread workers)."""
-    return [
-        "-m",
-        "gunicorn",
-        "--bind",
-        f"127.0.0.1:{port}",
-        "--workers",
-        str(workers),
-        "--worker-class",
-        "gthread",
-        "--threads",
-        str(threads),
-        "--timeout",
-        "30",
-        "--log-level",
-        "warning",
-        app,
-    ]
+def gunicorn_args(app: str, port: int) -> list[str]:
+    """The arguments after the interpreter that serve `app` on 127.0.0.1:`port` as the Procfile does: workers,
+    threads and timeouts come from gunicorn.conf.py (read from ROOT, the working directory)."""
+    return ["-m", "gunicorn", "--bind", f"127.0.0.1:{port}", "--log-level", "warning", app]
 
 
 @contextmanager
-def gunicorn(
-    app: str, env: dict[str, str], workers: int = 2, port: int | None = None, threads: int = 4
-) -> Iterator[str]:
+def gunicorn(app: str, env: dict[str, str], port: int | None = None) -> Iterator[str]:
     """Serve `app` with gunicorn on a local port (free if not given); yields its base URL."""
     port = port or free_port()
     proc = subprocess.Popen(
-        [sys.executable, *gunicorn_args(app, port, workers, threads)],
+        [sys.executable, *gunicorn_args(app, port)],
         env={**os.environ, **env},
         cwd=ROOT,
     )

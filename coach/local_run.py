@@ -43,7 +43,7 @@ def process_env(settings: Settings, port: int) -> dict[str, str]:
 def commands(port: int) -> dict[str, list[str]]:
     python = sys.executable
     return {
-        "web": [python, "-m", "gunicorn", "--bind", f"127.0.0.1:{port}", "--workers", "2", "wsgi:app"],
+        "web": [python, "-m", "gunicorn", "--bind", f"127.0.0.1:{port}", "wsgi:app"],  # gunicorn.conf.py
         "worker": [python, "-m", "workers.worker"],
         "scheduler": [python, "-m", "workers.scheduler"],
     }

@@ -51,9 +51,9 @@ class CoachProcesses:
             start_new_session=True,  # a Ctrl-C in the terminal reaches the suite, which stops these itself
         )
 
-    def web(self, port: int, workers: int = 2, threads: int = 4) -> str:
+    def web(self, port: int) -> str:
         """gunicorn serving wsgi:app as the Procfile does (gthread workers); returns its local URL."""
-        self.start("web", gunicorn_args("wsgi:app", port, workers, threads))
+        self.start("web", gunicorn_args("wsgi:app", port))
         base = f"http://127.0.0.1:{port}"
         self._wait_healthy(base + "/healthz", "web")
         return base
