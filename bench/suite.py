@@ -90,9 +90,7 @@ class Run:
 
 def webhook(run: Run) -> list[Figure]:
     """webhook_bench's two measurements of the bare route and of Coach, with the web processes' memory."""
-    args = argparse.Namespace(
-        requests=1000 if run.quick else 3000, concurrency=8, rate=100.0, seconds=5 if run.quick else 10
-    )
+    requests, concurrency, rate, seconds = (2000 if run.quick else 5000), 8, 100.0, (5 if run.quick else 10)
     redis_url = bench_redis_url()
     env = {
         "DATABASE_URL": bench_database("coach_bench_webhook"),
@@ -101,39 +99,42 @@ def webhook(run: Run) -> list[Figure]:
         "SMS_BACKEND": "console",
     }
     with memory.watch({"bare": ["bench.bare_app:app"], "web": ["wsgi:app"]}) as mem:
-        bare_tp, bare_lat = webhook_bench._measure("bench.bare_app:app", env, args)
-        coach_tp, coach_lat = webhook_bench._measure("wsgi:app", env, args)
+        result = webhook_bench.compare(env, requests, concurrency, rate, seconds)
     redis.Redis.from_url(redis_url).flushdb()
 
-    errors = coach_tp.errors + coach_lat.errors
-    ratio = coach_tp.rate / bare_tp.rate
-    p99 = percentile(coach_lat.latencies, 99)
+    errors = result.coach.errors + result.coach_latency.errors
+    ratio = result.ratio
+    p99 = percentile(result.coach_latency.latencies, 99)
     error_note = f", {errors} errors" if errors else ""
     figures = [
         Figure(
-            f"webhook ingest, gunicorn 2x4 threads, {args.concurrency} clients",
-            round(coach_tp.rate, 1),
+            f"webhook ingest, gunicorn 2x4 threads, {concurrency} clients, {len(result.ratios)} rounds",
+            round(result.coach.rate, 1),
             "req/s",
-            f"{coach_tp.rate:.0f} req/s, {summary(coach_tp.latencies)}{error_note}",
-            f"bare Flask <Response/>: {bare_tp.rate:.0f} req/s ({ratio:.2f}x)",
+            f"{result.coach.rate:.0f} req/s, {summary(result.coach.latencies)}{error_note}",
+            f"bare Flask <Response/>: {result.bare.rate:.0f} req/s ({ratio:.2f}x, median of rounds)",
             f">= {WEBHOOK_RATIO}x bare",
             ratio >= WEBHOOK_RATIO and not errors,
             {
-                "bare": round(bare_tp.rate, 1),
+                "bare": round(result.bare.rate, 1),
                 "ratio": round(ratio, 3),
-                "requests": args.requests,
+                "round_ratios": [round(r, 3) for r in result.ratios],
+                "requests": requests,
                 "errors": errors,
             },
         ),
         Figure(
-            f"webhook latency at {args.rate:.0f} req/s (open loop)",
+            f"webhook latency at {rate:.0f} req/s (open loop)",
             round(p99 * 1000, 2),
             "ms p99",
-            summary(coach_lat.latencies) + error_note,
-            f"bare route: {summary(bare_lat.latencies)}",
+            summary(result.coach_latency.latencies) + error_note,
+            f"bare route: {summary(result.bare_latency.latencies)}",
             f"p99 < {WEBHOOK_P99 * 1000:.0f} ms",
             p99 < WEBHOOK_P99 and not errors,
-            {"p50_ms": round(statistics.median(coach_lat.latencies) * 1000, 2), "seconds": args.seconds},
+            {
+                "p50_ms": round(statistics.median(result.coach_latency.latencies) * 1000, 2),
+                "seconds": seconds,
+            },
         ),
     ]
     web, bare = mem.role("web"), mem.role("bare")

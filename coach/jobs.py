@@ -17,11 +17,11 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, ParamSpec, TypeVar
 
-import redis
 from rq import Queue
 from rq.job import Job, JobStatus, get_current_job
 from rq.utils import now as rq_now
 
+from coach import hot_path
 from coach.bootstrap import Services
 
 # Sends first: a send job is short and carries texts already decided, so under a backlog of texts to answer
@@ -121,13 +121,21 @@ def _heartbeats(current: Job | None) -> Iterator[None]:
         thread.join(timeout=5)
 
 
+# What Queue.enqueue writes, atomically: the job's hash, its queue in the set of queues, its id on the queue.
+_ENQUEUE = """
+redis.call('HSET', KEYS[1], unpack(ARGV, 3))
+redis.call('SADD', KEYS[2], ARGV[1])
+return redis.call('RPUSH', KEYS[3], ARGV[2])
+"""
+
+
 def enqueue(services: Services, func: Callable[..., Any], *args: Any, job_id: str | None = None) -> Job:
     """Enqueue a declared job. Call only after the rows it needs are committed.
 
     A webhook enqueues on its hot path, so this writes what RQ's `Queue.enqueue` writes (the job's hash,
-    marked queued, the queue's name in the set of queues, the id pushed on the queue) in one MULTI pipeline,
-    without the rest of that call's machinery (a fifth of the CPU). `tests/test_jobs.py` checks the hash
-    against RQ's own.
+    marked queued, the queue's name in the set of queues, the id pushed on the queue) with one script on the
+    thread's own connection, without the rest of that call's machinery. `tests/test_jobs.py` checks the
+    hash against RQ's own and runs the job on a worker.
     """
     spec: JobSpec = func.coach_job  # type: ignore[attr-defined]
     job = Job.create(
@@ -147,38 +155,10 @@ def enqueue(services: Services, func: Callable[..., Any], *args: Any, job_id: st
     job.enqueued_at = rq_now()
     queue_key = Queue.redis_queue_namespace_prefix + spec.queue
     fields = [item for pair in job.to_dict().items() for item in pair]
-    _transaction(
-        services.redis,
-        [
-            ("HSET", job.key, *fields),
-            ("SADD", Queue.redis_queues_keys, queue_key),
-            ("RPUSH", queue_key, job.id),
-        ],
+    hot_path.redis_eval(
+        services.redis, _ENQUEUE, [job.key, Queue.redis_queues_keys, queue_key], [queue_key, job.id, *fields]
     )
     return job
-
-
-def _transaction(client: redis.Redis, commands: list[tuple[Any, ...]]) -> None:
-    """Run `commands` in one MULTI / EXEC, written and read on one pooled connection in a single round trip.
-
-    redis-py's Pipeline does the same with more bookkeeping than the webhook's budget allows. Any failure
-    drops the connection (a half-read reply must not reach the next user) and is raised.
-    """
-    pool = client.connection_pool
-    connection: Any = pool.get_connection()
-    try:
-        connection.send_packed_command(connection.pack_commands([("MULTI",), *commands, ("EXEC",)]))
-        for _ in range(len(commands) + 1):  # +OK, then +QUEUED for each (a rejected command raises here)
-            connection.read_response()
-        replies = connection.read_response()  # EXEC: each command's reply, errors included, not raised
-    except BaseException:
-        connection.disconnect()
-        raise
-    finally:
-        pool.release(connection)
-    failed = [reply for reply in replies if isinstance(reply, Exception)]
-    if failed:
-        raise failed[0]
 
 
 def enqueue_lost(

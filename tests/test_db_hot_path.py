@@ -1,57 +1,77 @@
-"""The webhook's one statement straight through the driver: autocommit, pooled connections kept sane."""
+"""The webhook's round trips on per-thread connections: autocommit, replaced when dead, closed with it."""
 
 from __future__ import annotations
 
+import gc
+import threading
 import time
 
 import psycopg
 import pytest
 import sqlalchemy as sa
+from redis.exceptions import ResponseError
 
-from coach.db import first_row_autocommit, make_engine
-
-
-@pytest.fixture
-def one_connection_engine(engine):
-    """An engine whose pool holds a single connection, so every call reuses the same one."""
-    small = make_engine(engine.url.render_as_string(hide_password=False), pool_size=1, max_overflow=0)
-    yield small
-    small.dispose()
+from coach.hot_path import first_row, redis_eval
 
 
 def _pid(engine) -> int:
-    row = first_row_autocommit(engine, "SELECT pg_backend_pid()", {})
+    row = first_row(engine, "SELECT pg_backend_pid()", {})
     assert row is not None
     return int(row[0])
 
 
-def test_a_connection_the_database_dropped_is_replaced_and_the_statement_runs(engine, one_connection_engine):
-    before = _pid(one_connection_engine)
+def _alive(engine, pid: int) -> bool:
+    with engine.connect() as admin:
+        return bool(admin.scalar(sa.text("SELECT count(*) FROM pg_stat_activity WHERE pid = :p"), {"p": pid}))
+
+
+def test_a_thread_keeps_one_connection_and_a_dead_one_is_replaced_without_an_error(engine):
+    before = _pid(engine)
+    assert _pid(engine) == before  # the same connection, call after call
     with engine.connect() as admin:
         admin.execute(sa.text("SELECT pg_terminate_backend(:pid)"), {"pid": before})
     time.sleep(0.2)
-    after = _pid(one_connection_engine)  # no error: the dead connection was dropped and the statement rerun
+    after = _pid(engine)  # no error: the dead connection was dropped and the statement ran again
     assert after != before
 
 
-def test_it_commits_on_its_own_and_hands_the_connection_back_in_transaction_mode(
-    engine, one_connection_engine
-):
+def test_each_statement_commits_on_its_own_and_an_error_leaves_the_connection_usable(engine):
     with pytest.raises(psycopg.errors.DivisionByZero):
-        first_row_autocommit(one_connection_engine, "SELECT 1 / %(zero)s", {"zero": 0})
+        first_row(engine, "SELECT 1 / %(zero)s", {"zero": 0})
     phone = "+15550001234"
-    first_row_autocommit(
-        one_connection_engine, "INSERT INTO trainees (phone) VALUES (%(p)s) RETURNING id", {"p": phone}
-    )
+    first_row(engine, "INSERT INTO trainees (phone) VALUES (%(p)s) RETURNING id", {"p": phone})
     try:
-        with engine.connect() as other:  # committed on its own: another connection sees the row
+        with engine.connect() as other:  # committed: another connection sees the row at once
             seen = other.scalar(sa.text("SELECT count(*) FROM trainees WHERE phone = :p"), {"p": phone})
         assert seen == 1
     finally:
         with engine.begin() as other:
             other.execute(sa.text("DELETE FROM trainees WHERE phone = :p"), {"p": phone})
-    with one_connection_engine.connect() as connection:
-        driver = connection.connection.driver_connection
-        assert driver is not None and driver.autocommit is False
-        connection.execute(sa.text("SELECT 1"))
-        assert connection.in_transaction()
+
+
+def test_a_threads_connections_close_when_the_thread_ends(engine, redis_client):
+    pids: list[int] = []
+
+    def work() -> None:
+        pids.append(_pid(engine))
+        redis_eval(redis_client, "return redis.call('SET', KEYS[1], ARGV[1])", ["hot:thread"], ["1"])
+
+    clients_before = len(redis_client.client_list())
+    worker = threading.Thread(target=work)
+    worker.start()
+    worker.join()
+    gc.collect()
+    time.sleep(0.2)
+    assert not _alive(engine, pids[0])
+    assert len(redis_client.client_list()) == clients_before
+    assert redis_client.get("hot:thread") == b"1"
+
+
+def test_an_error_in_the_script_raises_and_the_next_call_works(redis_client):
+    script = "redis.call('SET', KEYS[1], '1'); return redis.call('RPUSH', KEYS[2], ARGV[1])"
+    redis_client.set("hot:string", "x")
+    with pytest.raises(ResponseError, match="WRONGTYPE"):
+        redis_eval(redis_client, script, ["hot:a", "hot:string"], ["y"])
+    assert redis_client.get("hot:a") == b"1"  # a script is atomic, not a rollback: what ran before stays
+    assert redis_eval(redis_client, script, ["hot:a", "hot:list"], ["z"]) == 1
+    assert redis_client.lrange("hot:list", 0, -1) == [b"z"]

@@ -14,7 +14,7 @@ from sqlalchemy import Engine
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.orm import Session, sessionmaker
 
-from coach.db import first_row_autocommit
+from coach.hot_path import first_row
 from coach.messaging import copy, outbox
 from coach.messaging.conversations import active_conversation_id, trainee_for_phone
 from coach.messaging.keywords import Keyword, classify
@@ -126,7 +126,7 @@ def _store_in_one_statement(
     params = {**fields, "phone": phone, "media": json.dumps(fields["media"])}
     bind = sessions.kw.get("bind")
     if isinstance(bind, Engine):  # the webhook: in autocommit, straight through the driver, no Session
-        row = first_row_autocommit(bind, _STORE_TEXT, params)
+        row = first_row(bind, _STORE_TEXT, params)
     else:  # sessions bound to a connection already in a transaction (a test's, rolled back at its end)
         with sessions() as session:
             row = session.connection().exec_driver_sql(_STORE_TEXT, params).first()

@@ -1,0 +1,108 @@
+"""The inbound webhook's two round trips, on connections the calling thread keeps to itself.
+
+A webhook stores the text with one statement and enqueues its job with one Redis script. Around those
+round trips the general-purpose clients spend more CPU than the round trips themselves: a checkout from
+SQLAlchemy's pool and back, a new cursor, redis-py's pool, command packing and bookkeeping (about 0.25 ms of
+a request's 0.5 ms there; `python -m bench.webhook_bench`). gunicorn's threads live as long as their worker,
+so each keeps one autocommit psycopg connection (its cursor and the statement prepared once) and one Redis
+connection, used only here. A thread that ends closes them; a forked child never touches its parent's.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import threading
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import hiredis
+import psycopg
+import redis
+from sqlalchemy import URL, Engine
+
+from coach.db import libpq_url
+
+# Connections a forked child inherited: closing them would end the parent's sessions, so they are kept.
+_INHERITED: list[object] = []
+
+
+class _Held:
+    """One thread's connections: PostgreSQL (with a cursor) per database URL, Redis per connection pool."""
+
+    def __init__(self) -> None:
+        self.pid = os.getpid()
+        self.postgres: dict[URL, tuple[psycopg.Connection[Any], psycopg.Cursor[Any]]] = {}
+        self.redis: dict[int, tuple[redis.ConnectionPool, Any]] = {}
+
+    def __del__(self) -> None:  # the thread ended (or a forked child replaced what it inherited)
+        if self.pid != os.getpid():
+            _INHERITED.append(self)
+            return
+        for connection, _ in self.postgres.values():
+            connection.close()
+        for _, connection in self.redis.values():
+            connection.disconnect()
+
+
+_local = threading.local()
+
+
+@functools.lru_cache(maxsize=32)
+def _encoded(sql: str) -> bytes:
+    """The statement as bytes, once: psycopg would encode (and hash) the whole text again on every call."""
+    return sql.encode()
+
+
+def _held() -> _Held:
+    held: _Held | None = getattr(_local, "held", None)
+    if held is None or held.pid != os.getpid():
+        held = _local.held = _Held()
+    return held
+
+
+def first_row(engine: Engine, sql: str, params: Mapping[str, Any]) -> tuple[Any, ...] | None:
+    """Run one statement (psycopg `%(name)s` placeholders, prepared on first use) in autocommit on this
+    thread's connection to `engine`'s database, and return its first row.
+
+    The statement must be safe to run twice: when the connection turns out to be dead (the database
+    restarted since this thread last used it) it is replaced and the statement runs once more, instead of
+    failing the request.
+    """
+    held = _held()
+    url = engine.url
+    for attempt in (1, 2):
+        found = held.postgres.get(url)
+        if found is None:
+            connection = psycopg.connect(
+                libpq_url(url.render_as_string(hide_password=False)), autocommit=True
+            )
+            found = held.postgres[url] = (connection, connection.cursor())
+        connection, cursor = found
+        try:
+            cursor.execute(_encoded(sql), params, prepare=True)
+            return cursor.fetchone()
+        except psycopg.OperationalError:
+            if not connection.closed or attempt == 2:
+                raise
+            del held.postgres[url]
+    raise AssertionError("unreachable")
+
+
+def redis_eval(client: redis.Redis, script: str, keys: Sequence[str], args: Sequence[Any]) -> Any:
+    """Run a Lua `script` (atomic on the server) with `keys` and `args` in one command and one reply, on this
+    thread's connection to `client`'s server. An error the script meets raises; any failure drops the
+    connection, so a half-read reply never reaches the next call."""
+    held = _held()
+    pool = client.connection_pool
+    found = held.redis.get(id(pool))
+    if found is None or found[0] is not pool:
+        connection = pool.connection_class(**pool.connection_kwargs)
+        found = held.redis[id(pool)] = (pool, connection)
+    connection = found[1]
+    try:
+        connection.send_packed_command([hiredis.pack_command(("EVAL", script, len(keys), *keys, *args))])
+        return connection.read_response()
+    except BaseException:
+        connection.disconnect()
+        raise
