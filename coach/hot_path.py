@@ -10,6 +10,7 @@ connection, used only here. A thread that ends closes them; a forked child never
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import os
 import threading
@@ -39,10 +40,11 @@ class _Held:
         if self.pid != os.getpid():
             _INHERITED.append(self)
             return
-        for connection, _ in self.postgres.values():
-            connection.close()
-        for _, connection in self.redis.values():
-            connection.disconnect()
+        with contextlib.suppress(Exception):  # at interpreter exit the clients may be half torn down
+            for connection, _ in self.postgres.values():
+                connection.close()
+            for _, connection in self.redis.values():
+                connection.disconnect()
 
 
 _local = threading.local()

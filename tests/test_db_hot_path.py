@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+import os
 import threading
 import time
 
@@ -75,3 +76,20 @@ def test_an_error_in_the_script_raises_and_the_next_call_works(redis_client):
     assert redis_client.get("hot:a") == b"1"  # a script is atomic, not a rollback: what ran before stays
     assert redis_eval(redis_client, script, ["hot:a", "hot:list"], ["z"]) == 1
     assert redis_client.lrange("hot:list", 0, -1) == [b"z"]
+
+
+def test_a_forked_child_uses_its_own_connection_and_leaves_the_parents_session_alone(engine):
+    parent_backend = _pid(engine)
+    read_end, write_end = os.pipe()
+    child = os.fork()
+    if child == 0:  # the child: its own connection; the inherited one must not be closed from here
+        try:
+            os.write(write_end, str(_pid(engine)).encode())
+        finally:
+            os._exit(0)
+    os.waitpid(child, 0)
+    child_backend = int(os.read(read_end, 32))
+    os.close(read_end)
+    os.close(write_end)
+    assert child_backend != parent_backend
+    assert _pid(engine) == parent_backend  # the parent's session survived the child
