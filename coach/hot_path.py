@@ -102,6 +102,14 @@ def redis_eval(client: redis.Redis, script: str, keys: Sequence[str], args: Sequ
         connection = pool.connection_class(**pool.connection_kwargs)
         found = held.redis[id(pool)] = (pool, connection)
     connection = found[1]
+    # As redis-py's pool checks a connection it hands out: one the server closed (a restart, its idle
+    # timeout) reads as ready or fails to read; drop it, and the send below connects afresh.
+    try:
+        stale = connection._sock is not None and connection.can_read()
+    except (redis.ConnectionError, redis.TimeoutError, OSError):
+        stale = True
+    if stale:
+        connection.disconnect()
     try:
         connection.send_packed_command([hiredis.pack_command(("EVAL", script, len(keys), *keys, *args))])
         return connection.read_response()

@@ -6,12 +6,14 @@ import gc
 import os
 import threading
 import time
+import warnings
 
 import psycopg
 import pytest
 import sqlalchemy as sa
 from redis.exceptions import ResponseError
 
+from coach import hot_path
 from coach.hot_path import first_row, redis_eval
 
 
@@ -58,11 +60,14 @@ def test_a_threads_connections_close_when_the_thread_ends(engine, redis_client):
         redis_eval(redis_client, "return redis.call('SET', KEYS[1], ARGV[1])", ["hot:thread"], ["1"])
 
     clients_before = len(redis_client.client_list())
-    worker = threading.Thread(target=work)
-    worker.start()
-    worker.join()
-    gc.collect()
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        worker = threading.Thread(target=work)
+        worker.start()
+        worker.join()
+        gc.collect()
     time.sleep(0.2)
+    assert not [w for w in caught if issubclass(w.category, ResourceWarning)]  # closed, not dropped open
     assert not _alive(engine, pids[0])
     assert len(redis_client.client_list()) == clients_before
     assert redis_client.get("hot:thread") == b"1"
@@ -93,3 +98,14 @@ def test_a_forked_child_uses_its_own_connection_and_leaves_the_parents_session_a
     os.close(write_end)
     assert child_backend != parent_backend
     assert _pid(engine) == parent_backend  # the parent's session survived the child
+
+
+def test_a_redis_connection_the_server_closed_is_replaced_before_the_script_runs(redis_client):
+    script = "return redis.call('INCR', KEYS[1])"
+    assert redis_eval(redis_client, script, ["hot:n"], []) == 1
+    # What a Redis restart or its idle timeout does to this thread's connection.
+    connection = hot_path._held().redis[id(redis_client.connection_pool)][1]
+    host, port = connection._sock.getsockname()[:2]
+    redis_client.execute_command("CLIENT", "KILL", "ADDR", f"{host}:{port}")
+    time.sleep(0.1)
+    assert redis_eval(redis_client, script, ["hot:n"], []) == 2

@@ -85,6 +85,7 @@ def test_enqueue_writes_what_rqs_own_enqueue_writes_and_a_worker_runs_it(committ
     redis = committed.redis
     ours = jobs.enqueue(committed, flaky_job, "a", job_id="ours-1")
     queue = Queue("agent", connection=redis)
+    assert Queue.all(connection=redis) == [queue]  # listed among the queues, as RQ's enqueue does
     theirs = queue.enqueue(
         flaky_job,
         "a",
@@ -104,7 +105,6 @@ def test_enqueue_writes_what_rqs_own_enqueue_writes_and_a_worker_runs_it(committ
     assert stored(ours.id) == stored(theirs.id)
     assert redis.ttl(Job.key_for(ours.id)) == redis.ttl(Job.key_for(theirs.id)) == -1
     assert queue.job_ids == ["ours-1", "theirs-1"]
-    assert Queue.all(connection=redis) == [queue]
 
     fetched = Job.fetch("ours-1", connection=redis)
     assert (fetched.retries_left, fetched.retry_intervals, fetched.timeout) == (2, [5, 30], 45)

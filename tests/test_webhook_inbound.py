@@ -110,6 +110,15 @@ def test_every_value_of_a_repeated_field_is_signed(client, services, db):
     assert client.post("/twilio/sms", data=posted, headers=genuine).status_code == 200
 
 
+def test_a_query_string_that_is_not_utf8_is_refused_not_a_server_error(client, services, db):
+    params = inbound_params(new_phone(), "hi")
+    headers = signed_headers(services, "/twilio/sms", params)
+    response = client.post(
+        "/twilio/sms", data=params, headers=headers, environ_overrides={"QUERY_STRING": "x=\xff"}
+    )
+    assert response.status_code == 403
+
+
 def test_a_request_without_from_or_message_sid_is_a_400_and_stores_nothing(client, services, db):
     before = (_count(db, Trainee), _count(db, Message))
     for params in (

@@ -24,7 +24,8 @@ def _twiml(status: int = 200) -> Response:
 
 
 def _signed(svc: Services) -> bool:
-    url = signature.public_url(svc.settings.public_base_url, request.path, request.query_string.decode())
+    query = request.query_string.decode("utf-8", "replace")  # not UTF-8: not signed by Twilio either
+    url = signature.public_url(svc.settings.public_base_url, request.path, query)
     ok = signature.is_valid(
         svc.settings.twilio_auth_token, url, request.form, request.headers.get("X-Twilio-Signature")
     )
