@@ -20,7 +20,6 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
         SESSION_COOKIE_SECURE=services.settings.public_base_url.startswith("https://"),
         MAX_CONTENT_LENGTH=256 * 1024,
     )
-    app.session_interface = DashboardSessions()
     app.extensions["coach"] = services
 
     from coach.dashboard.views import bp as dashboard_bp
@@ -30,6 +29,9 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
     app.register_blueprint(health_bp)
     app.register_blueprint(twilio_bp)
     app.register_blueprint(dashboard_bp)
+    if not dashboard_bp.url_prefix:
+        raise RuntimeError("the dashboard blueprint needs a URL prefix: sessions are opened only under it")
+    app.session_interface = DashboardSessions(prefix=dashboard_bp.url_prefix)
     return app
 
 

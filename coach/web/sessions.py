@@ -10,11 +10,15 @@ from __future__ import annotations
 from flask import Flask, Request
 from flask.sessions import SecureCookieSession, SecureCookieSessionInterface
 
-SESSION_PATH_PREFIX = "/dashboard"
-
 
 class DashboardSessions(SecureCookieSessionInterface):
+    """Sessions under `prefix` (the dashboard blueprint's URL prefix) only. Flask opens the session before it
+    matches the URL, so the path is all there is to go on."""
+
+    def __init__(self, prefix: str) -> None:
+        self.prefix = prefix
+
     def open_session(self, app: Flask, request: Request) -> SecureCookieSession | None:
-        if not request.path.startswith(SESSION_PATH_PREFIX):
+        if not request.path.startswith(self.prefix):
             return self.make_null_session(app)
         return super().open_session(app, request)
