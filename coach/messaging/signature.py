@@ -36,5 +36,6 @@ def _validator(auth_token: str) -> RequestValidator:
 
 
 def sign(auth_token: str, url: str, params: Mapping[str, str]) -> str:
-    """Compute the signature Twilio would send (used by the simulator and tests)."""
-    return str(RequestValidator(auth_token).compute_signature(url, dict(params)))
+    """Compute the signature Twilio would send (used by the simulator and tests): over every posted field,
+    repeated ones included, exactly as `is_valid` checks it."""
+    return str(_validator(auth_token).compute_signature(url, params))
