@@ -14,13 +14,14 @@ import contextlib
 import functools
 import os
 import threading
+import weakref
 from collections.abc import Mapping, Sequence
 from typing import Any
 
 import hiredis
 import psycopg
 import redis
-from sqlalchemy import URL, Engine
+from sqlalchemy import Engine
 
 from coach.db import libpq_url
 
@@ -33,7 +34,7 @@ class _Held:
 
     def __init__(self) -> None:
         self.pid = os.getpid()
-        self.postgres: dict[URL, tuple[psycopg.Connection[Any], psycopg.Cursor[Any]]] = {}
+        self.postgres: dict[str, tuple[psycopg.Connection[Any], psycopg.Cursor[Any]]] = {}
         self.redis: dict[int, tuple[redis.ConnectionPool, Any]] = {}
 
     def __del__(self) -> None:  # the thread ended (or a forked child replaced what it inherited)
@@ -63,6 +64,17 @@ def _held() -> _Held:
     return held
 
 
+_dsns: weakref.WeakKeyDictionary[Engine, str] = weakref.WeakKeyDictionary()
+
+
+def _dsn(engine: Engine) -> str:
+    """The engine's libpq connection string, once: hashing its URL renders it as a string on every call."""
+    dsn = _dsns.get(engine)
+    if dsn is None:
+        dsn = _dsns[engine] = libpq_url(engine.url.render_as_string(hide_password=False))
+    return dsn
+
+
 def first_row(engine: Engine, sql: str, params: Mapping[str, Any]) -> tuple[Any, ...] | None:
     """Run one statement (psycopg `%(name)s` placeholders, prepared on first use) in autocommit on this
     thread's connection to `engine`'s database, and return its first row.
@@ -72,14 +84,12 @@ def first_row(engine: Engine, sql: str, params: Mapping[str, Any]) -> tuple[Any,
     failing the request.
     """
     held = _held()
-    url = engine.url
+    dsn = _dsn(engine)
     for attempt in (1, 2):
-        found = held.postgres.get(url)
+        found = held.postgres.get(dsn)
         if found is None:
-            connection = psycopg.connect(
-                libpq_url(url.render_as_string(hide_password=False)), autocommit=True
-            )
-            found = held.postgres[url] = (connection, connection.cursor())
+            connection = psycopg.connect(dsn, autocommit=True)
+            found = held.postgres[dsn] = (connection, connection.cursor())
         connection, cursor = found
         try:
             cursor.execute(_encoded(sql), params, prepare=True)
@@ -87,7 +97,7 @@ def first_row(engine: Engine, sql: str, params: Mapping[str, Any]) -> tuple[Any,
         except psycopg.OperationalError:
             if not connection.closed or attempt == 2:
                 raise
-            del held.postgres[url]
+            del held.postgres[dsn]
     raise AssertionError("unreachable")
 
 

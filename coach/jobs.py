@@ -11,14 +11,19 @@ import logging
 import os
 import threading
 import time
+import zlib
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, ParamSpec, TypeVar
+from uuid import uuid4
 
+from redis import Redis
 from rq import Queue
 from rq.job import Job, JobStatus, get_current_job
+from rq.serializers import DefaultSerializer
+from rq.utils import get_call_string, utcformat
 from rq.utils import now as rq_now
 
 from coach import hot_path
@@ -129,20 +134,49 @@ return redis.call('RPUSH', KEYS[3], ARGV[2])
 """
 
 
-def enqueue(services: Services, func: Callable[..., Any], *args: Any, job_id: str | None = None) -> Job:
-    """Enqueue a declared job. Call only after the rows it needs are committed.
+def enqueue(services: Services, func: Callable[..., Any], *args: Any, job_id: str | None = None) -> str:
+    """Enqueue a declared job; returns its id. Call only after the rows it needs are committed.
 
     A webhook enqueues on its hot path, so this writes what RQ's `Queue.enqueue` writes (the job's hash,
     marked queued, the queue's name in the set of queues, the id pushed on the queue) with one script on the
-    thread's own connection, without the rest of that call's machinery. `tests/test_jobs.py` checks the
-    hash against RQ's own and runs the job on a worker.
+    thread's own connection, without the rest of that call's machinery: the hash's fixed fields are built
+    once per job function by RQ's own Job. `tests/test_jobs.py` checks the hash against RQ's own and runs
+    the job on a worker.
     """
+    job_id = job_id or str(uuid4())
+    fixed, queue_key, func_name = _fixed_fields(func)
+    moment = utcformat(rq_now())
+    fields = [
+        "created_at",
+        moment,
+        "enqueued_at",
+        moment,
+        "data",
+        zlib.compress(DefaultSerializer.dumps((func_name, None, args, {}))),
+        "description",
+        get_call_string(func_name, args, {}, max_length=75),
+        *fixed,
+    ]
+    hot_path.redis_eval(
+        services.redis,
+        _ENQUEUE,
+        [Job.key_for(job_id), Queue.redis_queues_keys, queue_key],
+        [queue_key, job_id, *fields],
+    )
+    return job_id
+
+
+_PER_CALL = frozenset({"created_at", "enqueued_at", "data", "description"})
+
+
+@functools.cache
+def _fixed_fields(func: Callable[..., Any]) -> tuple[list[Any], str, str]:
+    """What every job of `func` carries in its hash (built by RQ's own Job), its queue's key, its name."""
     spec: JobSpec = func.coach_job  # type: ignore[attr-defined]
     job = Job.create(
         func,
-        args=args,
-        id=job_id,
-        connection=services.redis,
+        id="template",
+        connection=Redis(),  # never connects: only the job's fields are read
         origin=spec.queue,
         status=JobStatus.QUEUED,
         timeout=spec.timeout,
@@ -153,12 +187,8 @@ def enqueue(services: Services, func: Callable[..., Any], *args: Any, job_id: st
         job.retries_left = spec.retries
         job.retry_intervals = list(RETRY_INTERVALS[: spec.retries])
     job.enqueued_at = rq_now()
-    queue_key = Queue.redis_queue_namespace_prefix + spec.queue
-    fields = [item for pair in job.to_dict().items() for item in pair]
-    hot_path.redis_eval(
-        services.redis, _ENQUEUE, [job.key, Queue.redis_queues_keys, queue_key], [queue_key, job.id, *fields]
-    )
-    return job
+    fixed = [item for key, value in job.to_dict().items() if key not in _PER_CALL for item in (key, value)]
+    return fixed, Queue.redis_queue_namespace_prefix + spec.queue, str(job.func_name)
 
 
 def enqueue_lost(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 import time
+import uuid
 from datetime import UTC, datetime
 
 import pytest
@@ -27,7 +28,7 @@ def test_a_long_job_is_still_pending_while_it_runs_and_abandoned_once_its_worker
     monkeypatch.setattr(jobs, "HEARTBEAT_SECONDS", 0.1)
     monkeypatch.setattr(jobs, "ABANDONED_AFTER_SECONDS", 0.4)
     jobs.install(committed)
-    job = jobs.enqueue(committed, slow_job, 1.2, job_id="slow-1")
+    job = Job.fetch(jobs.enqueue(committed, slow_job, 1.2, job_id="slow-1"), connection=committed.redis)
     seen: list[set[str]] = []
 
     def look_while_it_runs() -> None:
@@ -83,18 +84,18 @@ def flaky_job(key: str) -> str:
 def test_enqueue_writes_what_rqs_own_enqueue_writes_and_a_worker_runs_it(committed) -> None:
     """The hot-path enqueue skips RQ's Queue.enqueue; the job it leaves in Redis must be the same."""
     redis = committed.redis
-    ours = jobs.enqueue(committed, flaky_job, "a", job_id="ours-1")
     queue = Queue("agent", connection=redis)
-    assert Queue.all(connection=redis) == [queue]  # listed among the queues, as RQ's enqueue does
-    theirs = queue.enqueue(
-        flaky_job,
-        "a",
-        job_id="theirs-1",
-        job_timeout=45,
-        retry=Retry(max=2, interval=[5, 30]),
-        result_ttl=jobs.RESULT_TTL,
-        failure_ttl=jobs.FAILURE_TTL,
-    )
+
+    def theirs(arg: str, job_id: str) -> str:
+        return queue.enqueue(
+            flaky_job,
+            arg,
+            job_id=job_id,
+            job_timeout=45,
+            retry=Retry(max=2, interval=[5, 30]),
+            result_ttl=jobs.RESULT_TTL,
+            failure_ttl=jobs.FAILURE_TTL,
+        ).id
 
     def stored(job_id: str) -> dict[bytes, bytes]:
         fields = redis.hgetall(Job.key_for(job_id))
@@ -102,14 +103,21 @@ def test_enqueue_writes_what_rqs_own_enqueue_writes_and_a_worker_runs_it(committ
             assert fields.pop(moment)
         return fields
 
-    assert stored(ours.id) == stored(theirs.id)
-    assert redis.ttl(Job.key_for(ours.id)) == redis.ttl(Job.key_for(theirs.id)) == -1
-    assert queue.job_ids == ["ours-1", "theirs-1"]
+    ours = jobs.enqueue(committed, flaky_job, "a", job_id="ours-1")
+    assert Queue.all(connection=redis) == [queue]  # listed among the queues, as RQ's enqueue does
+    assert stored(ours) == stored(theirs("a", "theirs-1"))
+    # The second job of the same function carries its own arguments (and an id of RQ's form when none given).
+    second = jobs.enqueue(committed, flaky_job, "b")
+    assert str(uuid.UUID(second)) == second
+    assert stored(second) == stored(theirs("b", "theirs-2")) != stored(ours)
+    assert redis.ttl(Job.key_for(ours)) == redis.ttl(Job.key_for("theirs-1")) == -1
+    assert queue.job_ids == ["ours-1", "theirs-1", second, "theirs-2"]
 
     fetched = Job.fetch("ours-1", connection=redis)
     assert (fetched.retries_left, fetched.retry_intervals, fetched.timeout) == (2, [5, 30], 45)
     SimpleWorker([queue], connection=redis).work(burst=True)
     assert fetched.return_value() == "a"
+    assert Job.fetch(second, connection=redis).return_value() == "b"
     assert fetched.get_status() == JobStatus.FINISHED
 
 

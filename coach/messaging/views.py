@@ -6,12 +6,14 @@ import logging
 from datetime import UTC, datetime
 
 from flask import Blueprint, Response, request
+from werkzeug.datastructures import MultiDict
 
 from coach.bootstrap import Services
 from coach.messaging import signature, tasks
 from coach.messaging.inbound import MalformedInbound, receive_sms
 from coach.messaging.status import MalformedStatus, apply_status
 from coach.web import services
+from coach.web.forms import posted_form
 
 bp = Blueprint("twilio", __name__, url_prefix="/twilio")
 log = logging.getLogger("coach.webhooks")
@@ -23,11 +25,11 @@ def _twiml(status: int = 200) -> Response:
     return Response(EMPTY_TWIML if status == 200 else "", status=status, mimetype="text/xml")
 
 
-def _signed(svc: Services) -> bool:
+def _signed(svc: Services, form: MultiDict[str, str]) -> bool:
     query = request.query_string.decode("utf-8", "replace")  # not UTF-8: not signed by Twilio either
     url = signature.public_url(svc.settings.public_base_url, request.path, query)
     ok = signature.is_valid(
-        svc.settings.twilio_auth_token, url, request.form, request.headers.get("X-Twilio-Signature")
+        svc.settings.twilio_auth_token, url, form, request.headers.get("X-Twilio-Signature")
     )
     if not ok:
         _count_rejection(svc)
@@ -48,11 +50,12 @@ def _count_rejection(svc: Services) -> None:
 @bp.post("/sms")
 def inbound_sms() -> Response:
     svc = services()
-    if not _signed(svc):
+    form = posted_form(request)
+    if not _signed(svc, form):
         return Response("invalid signature", status=403, mimetype="text/plain")
     try:
         result = receive_sms(
-            svc.sessions, request.form, now=datetime.now(UTC), segment_budget=svc.settings.sms_segment_budget
+            svc.sessions, form, now=datetime.now(UTC), segment_budget=svc.settings.sms_segment_budget
         )
     except MalformedInbound as exc:
         return Response(str(exc), status=400, mimetype="text/plain")
@@ -74,11 +77,12 @@ def _after_commit(svc: Services, answer_id: int | None, wake: bool) -> None:
 @bp.post("/status")
 def status_callback() -> Response:
     svc = services()
-    if not _signed(svc):
+    form = posted_form(request)
+    if not _signed(svc, form):
         return Response("invalid signature", status=403, mimetype="text/plain")
     try:
         with svc.sessions() as session:
-            apply_status(session, request.form, outbound_hint=request.args.get("o"), now=datetime.now(UTC))
+            apply_status(session, form, outbound_hint=request.args.get("o"), now=datetime.now(UTC))
     except MalformedStatus as exc:
         return Response(str(exc), status=400, mimetype="text/plain")
     return _twiml()
