@@ -33,7 +33,7 @@ class _Held:
     """One thread's connections: PostgreSQL (with a cursor) per database URL, Redis per connection pool."""
 
     def __init__(self) -> None:
-        self.pid = os.getpid()
+        self.pid = _pid
         self.postgres: dict[str, tuple[psycopg.Connection[Any], psycopg.Cursor[Any]]] = {}
         self.redis: dict[int, tuple[redis.ConnectionPool, Any]] = {}
 
@@ -57,9 +57,21 @@ def _encoded(sql: str) -> bytes:
     return sql.encode()
 
 
+# The process's id, kept current by a fork hook: os.getpid() is a system call, twice a webhook.
+_pid = os.getpid()
+
+
+def _forked() -> None:
+    global _pid
+    _pid = os.getpid()
+
+
+os.register_at_fork(after_in_child=_forked)
+
+
 def _held() -> _Held:
     held: _Held | None = getattr(_local, "held", None)
-    if held is None or held.pid != os.getpid():
+    if held is None or held.pid != _pid:
         held = _local.held = _Held()
     return held
 

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import random
 import urllib.parse
+from urllib.parse import parse_qsl
 
 import pytest
 from flask import Flask, Request
@@ -11,7 +13,7 @@ from werkzeug.datastructures import MultiDict
 from werkzeug.test import EnvironBuilder
 
 from coach.messaging.signature import is_valid, sign
-from coach.web.forms import posted_form
+from coach.web.forms import UNQUOTE_ERRORS, pairs, posted_form
 
 FIELDS = [
     ("MessageSid", "SM" + "ab" * 16),
@@ -42,6 +44,40 @@ def test_the_form_is_what_werkzeug_parses(body: bytes) -> None:
     ours = posted_form(_request(body))
     theirs = _request(body).form
     assert list(ours.items(multi=True)) == list(theirs.items(multi=True))
+
+
+def test_fields_split_as_parse_qsl_splits_them() -> None:
+    rng = random.Random(7)
+    alphabet = [
+        "a",
+        "Z",
+        "0",
+        "&",
+        "=",
+        "+",
+        " ",
+        "%",
+        "%2",
+        "%20",
+        "%2B",
+        "%26",
+        "%3D",
+        "%FF",
+        "%C3%A9",
+        "é",
+        "💪",
+    ]
+    for _ in range(3000):
+        body = "".join(rng.choice(alphabet) for _ in range(rng.randrange(0, 24)))
+        assert pairs(body) == parse_qsl(body, keep_blank_values=True, errors=UNQUOTE_ERRORS), body
+
+
+def test_a_request_without_a_content_length_is_parsed_by_werkzeug() -> None:
+    body = urllib.parse.urlencode(FIELDS).encode()
+    request = _request(body)
+    del request.environ["CONTENT_LENGTH"]
+    request.environ["wsgi.input_terminated"] = True
+    assert list(posted_form(request).items(multi=True)) == FIELDS
 
 
 def test_other_content_types_are_left_to_werkzeug() -> None:

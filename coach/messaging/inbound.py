@@ -23,7 +23,7 @@ from coach.models import Message, OutboundMessage, Trainee
 from coach.models.enums import DeliveryState, Direction, OutboundKind, TraineeStatus
 
 MAX_MEDIA = 10  # Twilio delivers at most 10 media items per MMS
-SID_PATTERN = r"^[A-Z]{2}[0-9a-fA-F]{32}$"
+SID_PATTERN = re.compile(r"^[A-Z]{2}[0-9a-fA-F]{32}$")
 
 
 class MalformedInbound(ValueError):
@@ -44,7 +44,8 @@ def receive_sms(
 ) -> InboundResult:
     """Store one inbound text (idempotent on MessageSid) and apply STOP / START / HELP. Commits."""
     sid, phone, body = _required(params)
-    fields = {"sid": sid, "body": body, "num_media": _num_media(params), "media": _media(params)}
+    num_media = _num_media(params)
+    fields = {"sid": sid, "body": body, "num_media": num_media, "media": _media(params, num_media)}
     if classify(body, opted_out=True) is None:
         stored = _store_in_one_statement(sessions, phone, {**fields, "now": now})
         if stored is not None:
@@ -123,7 +124,7 @@ def _store_in_one_statement(
     sessions: sessionmaker[Session], phone: str, fields: dict[str, object]
 ) -> tuple[int, TraineeStatus, int | None] | None:
     """(trainee id, status, new message id or None for a duplicate); None when the caller must fall back."""
-    params = {**fields, "phone": phone, "media": json.dumps(fields["media"])}
+    params = {**fields, "phone": phone, "media": json.dumps(fields["media"]) if fields["media"] else "[]"}
     bind = sessions.kw.get("bind")
     if isinstance(bind, Engine):  # the webhook: in autocommit, straight through the driver, no Session
         row = first_row(bind, _STORE_TEXT, params)
@@ -216,7 +217,7 @@ def _queue_system(
 
 def _required(params: Mapping[str, str]) -> tuple[str, str, str]:
     sid = (params.get("MessageSid") or params.get("SmsSid") or "").strip()
-    if not re.match(SID_PATTERN, sid):
+    if not SID_PATTERN.match(sid):
         raise MalformedInbound("MessageSid is missing or malformed")
     try:
         phone = to_e164(params.get("From", ""))
@@ -235,9 +236,9 @@ def _num_media(params: Mapping[str, str]) -> int:
     return max(0, min(declared, 100))
 
 
-def _media(params: Mapping[str, str]) -> list[dict[str, str]]:
+def _media(params: Mapping[str, str], num_media: int) -> list[dict[str, str]]:
     items = []
-    for n in range(min(_num_media(params), MAX_MEDIA)):
+    for n in range(min(num_media, MAX_MEDIA)):
         url = params.get(f"MediaUrl{n}", "").replace("\x00", "")[:1000]
         if url:
             items.append({"url": url, "content_type": params.get(f"MediaContentType{n}", "")[:100]})
