@@ -2,16 +2,16 @@
 
 A webhook stores the text with one statement and enqueues its job with one Redis script. Around those
 round trips the general-purpose clients spend more CPU than the round trips themselves: a checkout from
-SQLAlchemy's pool and back, a new cursor, redis-py's pool, command packing and bookkeeping (about 0.25 ms of
-a request's 0.5 ms there; `python -m bench.webhook_bench`). gunicorn's threads live as long as their worker,
-so each keeps one autocommit psycopg connection (its cursor and the statement prepared once) and one Redis
-connection, used only here. A thread that ends closes them; a forked child never touches its parent's.
+SQLAlchemy's pool and back, a cursor, redis-py's pool, command packing and bookkeeping (about 0.25 ms of a
+request's 0.5 ms there; `python -m bench.webhook_bench`). gunicorn's threads live as long as their worker,
+so each keeps one autocommit psycopg connection (the statement prepared on it once, run through libpq:
+`coach.libpq_statement`) and one Redis connection, used only here. A thread that ends closes them; a forked
+child never touches its parent's.
 """
 
 from __future__ import annotations
 
 import contextlib
-import functools
 import os
 import threading
 import weakref
@@ -23,6 +23,7 @@ import psycopg
 import redis
 from sqlalchemy import Engine
 
+from coach import libpq_statement
 from coach.db import libpq_url
 
 # Connections a forked child inherited: closing them would end the parent's sessions, so they are kept.
@@ -30,11 +31,12 @@ _INHERITED: list[object] = []
 
 
 class _Held:
-    """One thread's connections: PostgreSQL (with a cursor) per database URL, Redis per connection pool."""
+    """One thread's connections: PostgreSQL per database, Redis per connection pool."""
 
     def __init__(self) -> None:
         self.pid = _pid
-        self.postgres: dict[str, tuple[psycopg.Connection[Any], psycopg.Cursor[Any]]] = {}
+        # each connection with the names of the statements prepared on it
+        self.postgres: dict[str, tuple[psycopg.Connection[Any], libpq_statement.Prepared]] = {}
         self.redis: dict[int, tuple[redis.ConnectionPool, Any]] = {}
 
     def __del__(self) -> None:  # the thread ended (or a forked child replaced what it inherited)
@@ -49,12 +51,6 @@ class _Held:
 
 
 _local = threading.local()
-
-
-@functools.lru_cache(maxsize=32)
-def _encoded(sql: str) -> bytes:
-    """The statement as bytes, once: psycopg would encode (and hash) the whole text again on every call."""
-    return sql.encode()
 
 
 # The process's id, kept current by a fork hook: os.getpid() is a system call, twice a webhook.
@@ -101,11 +97,10 @@ def first_row(engine: Engine, sql: str, params: Mapping[str, Any]) -> tuple[Any,
         found = held.postgres.get(dsn)
         if found is None:
             connection = psycopg.connect(dsn, autocommit=True)
-            found = held.postgres[dsn] = (connection, connection.cursor())
-        connection, cursor = found
+            found = held.postgres[dsn] = (connection, {})
+        connection, prepared = found
         try:
-            cursor.execute(_encoded(sql), params, prepare=True)
-            return cursor.fetchone()
+            return libpq_statement.first_row(connection, prepared, sql, params)
         except psycopg.OperationalError:
             if not connection.closed or attempt == 2:
                 raise

@@ -7,6 +7,7 @@ import os
 import threading
 import time
 import warnings
+from datetime import UTC, datetime
 
 import psycopg
 import pytest
@@ -50,6 +51,32 @@ def test_each_statement_commits_on_its_own_and_an_error_leaves_the_connection_us
     finally:
         with engine.begin() as other:
             other.execute(sa.text("DELETE FROM trainees WHERE phone = :p"), {"p": phone})
+
+
+def test_values_go_to_postgres_and_come_back_with_their_types(engine):
+    moment = datetime(2026, 12, 2, 13, 0, 30, 123456, tzinfo=UTC)
+    sql = """SELECT %(text)s::text, %(number)s + 1, %(moment)s::timestamptz = %(expected)s::timestamptz,
+        %(none)s::text IS NULL, %(number)s::int2, 2 > 1, %(moment)s::timestamptz::date"""
+    params = {
+        "text": 'héllo 💪 \' \\ "x"',
+        "number": 41,
+        "moment": moment,
+        "expected": "2026-12-02 13:00:30.123456+00",
+    }
+    row = first_row(engine, sql, {**params, "none": None})
+    assert row == (params["text"], 42, True, True, 41, True, "2026-12-02")
+    # the same statement with another parameter's type: prepared again for those types, not misread
+    row = first_row(engine, sql, {**params, "none": "not null"})
+    assert row is not None and row[3] is False
+    assert first_row(engine, "SELECT 1 WHERE false", {}) is None
+    assert first_row(engine, "SELECT %(a)s::text || %(a)s::text", {"a": "ab"}) == ("abab",)
+    with pytest.raises(TypeError):
+        first_row(engine, "SELECT %(x)s", {"x": 1.5})
+    with pytest.raises(psycopg.DataError):  # not cut short at the NUL
+        first_row(engine, "SELECT %(x)s::text", {"x": "a\x00b"})
+    with pytest.raises(psycopg.errors.SyntaxError):
+        first_row(engine, "SELEKT 1", {})
+    assert first_row(engine, "SELECT 7", {}) == (7,)  # still usable after a statement failed to prepare
 
 
 def test_a_threads_connections_close_when_the_thread_ends(engine, redis_client):

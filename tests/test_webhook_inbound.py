@@ -264,6 +264,17 @@ def test_hostile_input_is_stored_safely_without_errors(client, services, db):
         assert stored == body.replace("\x00", "")
 
 
+def test_nul_bytes_in_media_fields_are_dropped_not_a_server_error(client, services, db):
+    params = inbound_params(
+        new_phone(), "pic", NumMedia="1", MediaUrl0="https://x.test/m\x00e", MediaContentType0="image/\x00png"
+    )
+    assert post_sms(client, services, params).status_code == 200
+    message = db.scalar(sa.select(Message).where(Message.provider_sid == params["MessageSid"]))
+    assert message is not None and message.media == [
+        {"url": "https://x.test/me", "content_type": "image/png"}
+    ]
+
+
 def test_absurd_media_counts_do_not_break_ingest(client, services, db):
     for count in ("100000", "-5", "lots"):
         params = inbound_params(new_phone(), "pic", NumMedia=count)

@@ -241,5 +241,6 @@ def _media(params: Mapping[str, str], num_media: int) -> list[dict[str, str]]:
     for n in range(min(num_media, MAX_MEDIA)):
         url = params.get(f"MediaUrl{n}", "").replace("\x00", "")[:1000]
         if url:
-            items.append({"url": url, "content_type": params.get(f"MediaContentType{n}", "")[:100]})
+            content_type = params.get(f"MediaContentType{n}", "").replace("\x00", "")[:100]
+            items.append({"url": url, "content_type": content_type})
     return items
