@@ -11,6 +11,7 @@ from datetime import UTC, datetime
 
 import psycopg
 import pytest
+import redis
 import sqlalchemy as sa
 from redis.exceptions import ResponseError
 
@@ -132,7 +133,27 @@ def test_a_redis_connection_the_server_closed_is_replaced_before_the_script_runs
     assert redis_eval(redis_client, script, ["hot:n"], []) == 1
     # What a Redis restart or its idle timeout does to this thread's connection.
     connection = hot_path._held().redis[id(redis_client.connection_pool)][1]
-    host, port = connection._sock.getsockname()[:2]
-    redis_client.execute_command("CLIENT", "KILL", "ADDR", f"{host}:{port}")
+    connection.send_command("CLIENT", "ID")  # by id: the embedded server's unix socket has no address
+    redis_client.execute_command("CLIENT", "KILL", "ID", connection.read_response())
     time.sleep(0.1)
     assert redis_eval(redis_client, script, ["hot:n"], []) == 2
+
+
+def test_a_long_reply_is_read_whole_and_a_late_one_times_out(redis_client):
+    script = "return string.rep(ARGV[1], tonumber(ARGV[2]))"
+    assert redis_eval(redis_client, script, [], ["abc", 100_000]) == b"abc" * 100_000  # many reads
+    pool = redis_client.connection_pool  # TCP or the embedded server's unix socket
+    impatient = redis.Redis(
+        connection_pool=redis.ConnectionPool(
+            connection_class=pool.connection_class, **{**pool.connection_kwargs, "socket_timeout": 0.2}
+        )
+    )
+    busy = "local t = redis.call('TIME') local start = t[1] * 1e6 + t[2] " + (
+        "repeat t = redis.call('TIME') until t[1] * 1e6 + t[2] - start > 600000 return 1"
+    )
+    started = time.monotonic()
+    with pytest.raises(redis.TimeoutError):
+        redis_eval(impatient, busy, [], [])
+    assert time.monotonic() - started < 0.5  # the socket's timeout, not the script's end
+    time.sleep(0.6)
+    assert redis_eval(impatient, "return 7", [], []) == 7  # a new connection
