@@ -34,7 +34,8 @@ _READ: dict[int, Callable[[bytes], Any]] = {**dict.fromkeys(_INTEGERS, int), 16:
 
 @functools.lru_cache(maxsize=32)
 def numbered(sql: str) -> tuple[bytes, tuple[str, ...]]:
-    """`sql` with psycopg's `%(name)s` placeholders as libpq's `$1, $2, ...`; the names in that order."""
+    """`sql` with psycopg's `%(name)s` placeholders as libpq's `$1, $2, ...` (and `%%` as `%`, as psycopg
+    reads it); the names in that order."""
     names: list[str] = []
 
     def number(match: re.Match[str]) -> str:
@@ -42,12 +43,12 @@ def numbered(sql: str) -> tuple[bytes, tuple[str, ...]]:
             names.append(match.group(1))
         return f"${names.index(match.group(1)) + 1}"
 
-    return re.sub(r"%\((\w+)\)s", number, sql).encode(), tuple(names)
+    return re.sub(r"%\((\w+)\)s", number, sql).replace("%%", "%").encode(), tuple(names)
 
 
 def first_row(
     connection: psycopg.Connection[Any],
-    prepared: dict[tuple[bytes, tuple[int, ...]], bytes],
+    prepared: Prepared,
     sql: str,
     params: Mapping[str, Any],
 ) -> tuple[Any, ...] | None:

@@ -70,6 +70,7 @@ def test_values_go_to_postgres_and_come_back_with_their_types(engine):
     row = first_row(engine, sql, {**params, "none": "not null"})
     assert row is not None and row[3] is False
     assert first_row(engine, "SELECT 1 WHERE false", {}) is None
+    assert first_row(engine, "SELECT 'a%%b', %(x)s::text", {"x": "%"}) == ("a%b", "%")  # as psycopg reads it
     assert first_row(engine, "SELECT %(a)s::text || %(a)s::text", {"a": "ab"}) == ("abab",)
     with pytest.raises(TypeError):
         first_row(engine, "SELECT %(x)s", {"x": 1.5})
