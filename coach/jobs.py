@@ -195,7 +195,10 @@ def _fixed_fields(func: Callable[..., Any]) -> tuple[list[Any], str, str]:
         job.retries_left = spec.retries
         job.retry_intervals = list(RETRY_INTERVALS[: spec.retries])
     job.enqueued_at = rq_now()
-    fixed = [item for key, value in job.to_dict().items() if key not in _PER_CALL for item in (key, value)]
+    # RQ reads a missing field as it reads an empty one; leaving out the eight empty ones (callbacks, start
+    # and end, heartbeat, worker, group) makes the hash and the script's arguments half as long.
+    fields = job.to_dict().items()
+    fixed = [item for key, value in fields if key not in _PER_CALL and value != "" for item in (key, value)]
     return fixed, Queue.redis_queue_namespace_prefix + spec.queue, str(job.func_name)
 
 
