@@ -12,7 +12,7 @@ import os
 import threading
 import time
 import zlib
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -126,44 +126,62 @@ def _heartbeats(current: Job | None) -> Iterator[None]:
         thread.join(timeout=5)
 
 
-# What Queue.enqueue writes, atomically: the job's hash, its queue in the set of queues, its id on the queue.
+# What Queue.enqueue writes, atomically, for each of a batch of jobs of one function: the queue's name in the
+# set of queues, each job's hash (marked queued) and its id pushed on the queue, in order. KEYS: the set of
+# queues, the queue, then each job's hash; ARGV: the queue's key, the number of fields a hash has, then per
+# job its id and its fields.
 _ENQUEUE = """
-redis.call('HSET', KEYS[1], unpack(ARGV, 3))
-redis.call('SADD', KEYS[2], ARGV[1])
-return redis.call('RPUSH', KEYS[3], ARGV[2])
+redis.call('SADD', KEYS[1], ARGV[1])
+local width, at = tonumber(ARGV[2]), 3
+for k = 3, #KEYS do
+  redis.call('HSET', KEYS[k], unpack(ARGV, at + 1, at + width))
+  redis.call('RPUSH', KEYS[2], ARGV[at])
+  at = at + 1 + width
+end
+return #KEYS - 2
 """
+ENQUEUE_BATCH = 200  # jobs a script call carries at most: Redis runs nothing else while a script runs
 
 
 def enqueue(services: Services, func: Callable[..., Any], *args: Any, job_id: str | None = None) -> str:
-    """Enqueue a declared job; returns its id. Call only after the rows it needs are committed.
+    """Enqueue a declared job; returns its id. Call only after the rows it needs are committed."""
+    return enqueue_many(services, func, [(job_id or str(uuid4()), args)])[0]
 
-    A webhook enqueues on its hot path, so this writes what RQ's `Queue.enqueue` writes (the job's hash,
-    marked queued, the queue's name in the set of queues, the id pushed on the queue) with one script on the
-    thread's own connection, without the rest of that call's machinery: the hash's fixed fields are built
-    once per job function by RQ's own Job. `tests/test_jobs.py` checks the hash against RQ's own and runs
-    the job on a worker.
+
+def enqueue_many(
+    services: Services, func: Callable[..., Any], calls: Sequence[tuple[str, tuple[Any, ...]]]
+) -> list[str]:
+    """Enqueue `func(*args)` under each `(job id, args)` of `calls`, in order, in one round trip per
+    ENQUEUE_BATCH jobs; returns the ids. Call only after the rows they need are committed.
+
+    The webhook's answers are enqueued this way, so this writes what RQ's `Queue.enqueue` writes (the job's
+    hash, marked queued, the queue's name in the set of queues, the id pushed on the queue) with one script
+    on the thread's own connection, without the rest of that call's machinery: the hash's fixed fields are
+    built once per job function by RQ's own Job. `tests/test_jobs.py` checks the hash against RQ's own and
+    runs the job on a worker.
     """
-    job_id = job_id or str(uuid4())
     fixed, queue_key, func_name = _fixed_fields(func)
-    moment = utcformat(rq_now())
-    fields = [
-        "created_at",
-        moment,
-        "enqueued_at",
-        moment,
-        "data",
-        _zlib_stream(DefaultSerializer.dumps((func_name, None, args, {}))),
-        "description",
-        get_call_string(func_name, args, {}, max_length=75),
-        *fixed,
-    ]
-    hot_path.redis_eval(
-        services.redis,
-        _ENQUEUE,
-        [Job.key_for(job_id), Queue.redis_queues_keys, queue_key],
-        [queue_key, job_id, *fields],
-    )
-    return job_id
+    for start in range(0, len(calls), ENQUEUE_BATCH):
+        moment = utcformat(rq_now())
+        keys = [Queue.redis_queues_keys, queue_key]
+        arguments: list[Any] = [queue_key, 0]
+        for job_id, args in calls[start : start + ENQUEUE_BATCH]:
+            fields = [
+                "created_at",
+                moment,
+                "enqueued_at",
+                moment,
+                "data",
+                _zlib_stream(DefaultSerializer.dumps((func_name, None, args, {}))),
+                "description",
+                get_call_string(func_name, args, {}, max_length=75),
+                *fixed,
+            ]
+            arguments[1] = len(fields)
+            keys.append(Job.key_for(job_id))
+            arguments += [job_id, *fields]
+        hot_path.redis_eval(services.redis, _ENQUEUE, keys, arguments)
+    return [job_id for job_id, _ in calls]
 
 
 def _zlib_stream(payload: bytes) -> bytes:
@@ -210,9 +228,7 @@ def enqueue_lost(
     pending = still_pending(services, list(calls))
     lost = [job_id for job_id in calls if job_id not in pending]
     forget(services, lost)
-    for job_id in lost:
-        enqueue(services, func, *calls[job_id], job_id=job_id)
-    return lost
+    return enqueue_many(services, func, [(job_id, calls[job_id]) for job_id in lost])
 
 
 def forget(services: Services, job_ids: list[str]) -> None:

@@ -13,6 +13,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from coach.bootstrap import Services
+from coach.messaging import answer_jobs
 from coach.messaging.quiet import zone
 from coach.models import Conversation, FitnessProfile, Message, OutboundMessage, Trainee
 from coach.models.enums import Direction, TraineeStatus
@@ -103,4 +104,6 @@ def post_text(base_url: str, services: Services, phone: str, body: str) -> int:
         method="POST",
     )
     with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310 - local test server
-        return int(response.status)
+        status = int(response.status)
+    assert answer_jobs.drain_all()  # the webhook enqueues its answer job just after answering
+    return status

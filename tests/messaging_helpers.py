@@ -14,6 +14,7 @@ from twilio.request_validator import RequestValidator
 from coach import jobs
 from coach.bootstrap import Services
 from coach.jobs import QUEUES
+from coach.messaging import answer_jobs
 from coach.messaging.sms import TwilioSender
 from tests.doubles.twilio_api import TwilioApiDouble
 
@@ -49,9 +50,12 @@ def signed_headers(services: Services, path: str, params: Mapping[str, str]) -> 
 
 
 def post_sms(client: Any, services: Services, params: Mapping[str, str]) -> Any:
-    return client.post(
+    """POST a signed inbound webhook, then wait until its answer job (if any) has reached Redis."""
+    response = client.post(
         "/twilio/sms", data=dict(params), headers=signed_headers(services, "/twilio/sms", params)
     )
+    assert answer_jobs.drain_all()
+    return response
 
 
 def use_twilio_double(services: Services, double: TwilioApiDouble, timeout_seconds: float = 5) -> None:
@@ -66,6 +70,7 @@ def use_twilio_double(services: Services, double: TwilioApiDouble, timeout_secon
 
 def run_jobs(services: Services) -> None:
     """Run every queued job in this process until the queues are empty (RQ's SimpleWorker, burst mode)."""
+    assert answer_jobs.drain_all()  # the answers to texts this process's webhooks took are enqueued
     jobs.install(services)
     queues = [Queue(name, connection=services.redis) for name in QUEUES]
     SimpleWorker(queues, connection=services.redis).work(burst=True)
@@ -84,4 +89,5 @@ def run_retries(services: Services) -> None:
 
 
 def queued_job_ids(services: Services, queue: str) -> list[str]:
+    assert answer_jobs.drain_all()
     return list(Queue(queue, connection=services.redis).job_ids)

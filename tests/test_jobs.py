@@ -142,3 +142,33 @@ def test_an_enqueue_redis_refuses_raises_and_leaves_the_connection_usable(commit
     jobs.enqueue(committed, flaky_job, "c", job_id="accepted-1")
     assert Queue("agent", connection=redis).job_ids == ["accepted-1"]
     assert redis.ping()
+
+
+def test_a_batch_of_jobs_is_enqueued_in_order_each_as_a_single_enqueue_leaves_it(
+    committed, monkeypatch
+) -> None:
+    redis = committed.redis
+    monkeypatch.setattr(jobs, "ENQUEUE_BATCH", 2)  # five jobs: three script calls
+    calls = [(f"batch-{n}", (f"arg {n}",)) for n in range(5)]
+    assert jobs.enqueue_many(committed, flaky_job, calls) == [job_id for job_id, _ in calls]
+    jobs.enqueue(committed, flaky_job, "arg 0", job_id="single-0")
+    queue = Queue("agent", connection=redis)
+    assert queue.job_ids == [*(job_id for job_id, _ in calls), "single-0"]
+
+    def fields(job_id: str) -> dict[bytes, bytes]:
+        stored = redis.hgetall(Job.key_for(job_id))
+        for moment in (b"created_at", b"enqueued_at"):
+            assert stored.pop(moment)
+        return stored
+
+    assert fields("batch-0") == fields("single-0")
+    SimpleWorker([queue], connection=redis).work(burst=True)
+    assert [Job.fetch(job_id, connection=redis).return_value() for job_id, _ in calls] == [
+        f"arg {n}" for n in range(5)
+    ]
+
+
+def test_lost_answers_are_enqueued_again_but_a_waiting_one_is_left_alone(committed) -> None:
+    tasks.enqueue_answers(committed, [1])  # still waiting in Redis
+    assert tasks.requeue_answers(committed, [1, 2, 3]) == [2, 3]
+    assert Queue("agent", connection=committed.redis).job_ids == ["inbound-1", "inbound-2", "inbound-3"]

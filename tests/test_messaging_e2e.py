@@ -13,7 +13,7 @@ from rq import Queue, SimpleWorker
 from rq.job import Job, JobStatus
 
 from coach import jobs
-from coach.messaging import delivery, outbox
+from coach.messaging import answer_jobs, delivery, outbox
 from coach.models import Message, OutboundMessage, Trainee
 from coach.models.enums import DeliveryState, Direction, OutboundKind, TraineeStatus
 from coach.scheduling.tick import run_tick
@@ -38,7 +38,9 @@ def _post(base_url: str, services, path: str, params: dict[str, str]) -> int:
         method="POST",
     )
     with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310 - local test server
-        return int(response.status)
+        status = int(response.status)
+    assert answer_jobs.drain_all()  # the webhook enqueues its answer job just after answering
+    return status
 
 
 def _count(services, stmt) -> int:

@@ -97,8 +97,9 @@ def send_due_texts() -> dict[str, int]:
     return counts
 
 
-def enqueue_answer(services: Services, message_id: int) -> None:
-    jobs.enqueue(services, handle_inbound, message_id, job_id=answer_job_id(message_id))
+def enqueue_answers(services: Services, message_ids: list[int]) -> None:
+    """Enqueue the answer job of each of these committed texts (one Redis round trip for a burst)."""
+    jobs.enqueue_many(services, handle_inbound, [(answer_job_id(m), (m,)) for m in message_ids])
 
 
 def answer_job_id(message_id: int) -> str:

@@ -12,7 +12,7 @@ from coach.bootstrap import Services
 from coach.messaging import signature, tasks
 from coach.messaging.inbound import MalformedInbound, receive_sms
 from coach.messaging.status import MalformedStatus, apply_status
-from coach.web import services
+from coach.web import answer_jobs, services
 from coach.web.forms import posted_form
 
 bp = Blueprint("twilio", __name__, url_prefix="/twilio")
@@ -59,19 +59,20 @@ def inbound_sms() -> Response:
         )
     except MalformedInbound as exc:
         return Response(str(exc), status=400, mimetype="text/plain")
-    _after_commit(svc, result.message_id if result.needs_answer else None, result.queued_outbound)
+    # Only after the commit. The answer's job is enqueued in a moment, off this request; a keyword's reply
+    # (rare) wakes the senders now. If Redis is down the text is safe: the sweeper finds it.
+    if result.message_id is not None and result.needs_answer:
+        answer_jobs().post(result.message_id)
+    if result.queued_outbound:
+        _wake_senders(svc)
     return _twiml()
 
 
-def _after_commit(svc: Services, answer_id: int | None, wake: bool) -> None:
-    """Enqueue only after the rows are committed. If Redis is down the text is safe: the sweeper finds it."""
+def _wake_senders(svc: Services) -> None:
     try:
-        if answer_id is not None:
-            tasks.enqueue_answer(svc, answer_id)
-        if wake:
-            tasks.wake_senders(svc)
+        tasks.wake_senders(svc)
     except Exception:
-        log.exception("stored the text but could not enqueue its job; the sweeper will")
+        log.exception("stored the keyword's reply but could not wake the senders; the scheduler will")
 
 
 @bp.post("/status")

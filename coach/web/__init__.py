@@ -6,6 +6,8 @@ from flask import Flask, current_app
 
 from coach.bootstrap import Services, bootstrap
 from coach.config import Settings
+from coach.messaging.answer_jobs import AnswerJobs
+from coach.messaging.tasks import enqueue_answers
 from coach.web.sessions import DashboardSessions
 
 
@@ -21,6 +23,7 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
         MAX_CONTENT_LENGTH=256 * 1024,
     )
     app.extensions["coach"] = services
+    app.extensions["coach.answer_jobs"] = AnswerJobs(lambda ids: enqueue_answers(services, ids))
 
     from coach.dashboard.views import bp as dashboard_bp
     from coach.messaging.views import bp as twilio_bp
@@ -38,4 +41,10 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
 def services() -> Services:
     """The process's services, for thin views."""
     found: Services = current_app.extensions["coach"]
+    return found
+
+
+def answer_jobs() -> AnswerJobs:
+    """This process's queue of answer jobs still to be enqueued (see coach.messaging.answer_jobs)."""
+    found: AnswerJobs = current_app.extensions["coach.answer_jobs"]
     return found
