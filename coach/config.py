@@ -82,6 +82,9 @@ class Settings:
     secret_key: str = ""
     dashboard_password: str = ""
     quiet_hours: QuietHours = field(default_factory=lambda: QuietHours.parse("21:00-08:00"))
+    # How long a web process gathers the answer jobs of the texts it took before one Redis round trip
+    # carries them (coach/messaging/answer_jobs.py).
+    answer_linger_ms: int = 10
     # Texts longer than this many segments are sent as several ordered parts.
     sms_segment_budget: int = 3
     # A failing send is retried with exponential backoff this many times in all.
@@ -170,6 +173,7 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         secret_key=secret_key,
         dashboard_password=password,
         quiet_hours=QuietHours.parse(_clean(env_map, "QUIET_HOURS") or "21:00-08:00"),
+        answer_linger_ms=_int(env_map, "ANSWER_LINGER_MS", 10, minimum=0),
         sms_segment_budget=_int(env_map, "SMS_SEGMENT_BUDGET", 3, minimum=1),
         sms_max_attempts=_int(env_map, "SMS_MAX_ATTEMPTS", 6, minimum=1),
         scheduler_grace_minutes=_int(env_map, "SCHEDULER_GRACE_MINUTES", 180, minimum=1),

@@ -128,10 +128,9 @@ def test_a_forked_child_holds_none_of_its_parents_texts_and_the_parent_still_flu
     assert enqueue.batches == [[1]]
 
 
-def test_the_webhook_answers_twilio_before_the_job_is_in_redis_and_the_job_follows(
-    client, services, db, monkeypatch
-) -> None:
-    monkeypatch.setattr(answer_jobs, "LINGER_SECONDS", 0.5)
+def test_the_webhook_answers_twilio_before_the_job_is_in_redis_and_the_job_follows(services, db) -> None:
+    lingering = replace(services, settings=replace(services.settings, answer_linger_ms=500))
+    client = create_app(services=lingering).test_client()
     params = inbound_params(new_phone(), "what's today?")
     response = client.post(
         "/twilio/sms", data=params, headers=signed_headers(services, "/twilio/sms", params)
@@ -170,13 +169,13 @@ def test_gunicorn_stopping_gracefully_enqueues_the_answers_it_still_holds(tmp_pa
         "TWILIO_AUTH_TOKEN": settings.twilio_auth_token,
         "COACH_DATA_DIR": str(tmp_path),
         "WEB_CONCURRENCY": "1",
+        "ANSWER_LINGER_MS": "600000",  # far longer than the test: only the exit can flush
     }
     subprocess.run(
         [sys.executable, "-m", "alembic", "upgrade", "head"], env=env, check=True, cwd=servers.ROOT
     )
     agent = Queue("agent", connection=redis.Redis.from_url(settings.redis_url))
-    # tests.answer_jobs_app is the app with a linger far longer than the test: only the exit can flush.
-    command = [sys.executable, "-m", "gunicorn", "--bind", f"127.0.0.1:{port}", "tests.answer_jobs_app:app"]
+    command = [sys.executable, "-m", "gunicorn", "--bind", f"127.0.0.1:{port}", "wsgi:app"]
     web = subprocess.Popen(command, env=env, cwd=servers.ROOT)
     try:
         _wait_for(base + "/healthz")

@@ -1,7 +1,8 @@
 """Answer jobs for the texts a web process stored, enqueued a few at a time, after Twilio has its answer.
 
 The webhook commits the text, hands its id to this process's AnswerJobs and answers Twilio; a side thread
-enqueues the answer jobs of the texts that came in over the last LINGER_SECONDS with one Redis script. Under
+enqueues the answer jobs of the texts that came in over the last few milliseconds (ANSWER_LINGER_MS) with
+one Redis script. Under
 load one round trip carries many jobs (one per webhook cost ~12% of the web tier's throughput: `python -m
 bench.webhook_bench`), and a slow or unreachable Redis no longer holds up a webhook.
 
@@ -17,23 +18,23 @@ import atexit
 import logging
 import os
 import threading
-import time
 import weakref
 from collections.abc import Callable
 
 log = logging.getLogger("coach.messaging")
 
-LINGER_SECONDS = 0.01  # an answer takes seconds; 10 ms more lets a burst share one round trip
 IDLE_SECONDS = 30  # a side thread with nothing to do for this long ends; the next text starts another
 CLOSE_SECONDS = 5  # at exit, how long the last flush may take
 
 
 class AnswerJobs:
-    """Collects the ids of committed texts and enqueues their answer jobs through `enqueue`, in order."""
+    """Collects the ids of committed texts and enqueues their answer jobs through `enqueue`, in order, the
+    texts of `linger` seconds together (an answer takes seconds; a few milliseconds more lets a burst share
+    one round trip)."""
 
-    def __init__(self, enqueue: Callable[[list[int]], object], linger: float | None = None) -> None:
+    def __init__(self, enqueue: Callable[[list[int]], object], linger: float) -> None:
         self._enqueue = enqueue
-        self._linger = linger  # None: LINGER_SECONDS
+        self._linger = linger
         self._reset()
         _LIVE.add(self)
 
@@ -80,9 +81,7 @@ class AnswerJobs:
                 if not self._pending:
                     self._thread = None  # idle or closing: a later post starts a new thread
                     return
-                closing = self._closing
-            if not closing:
-                time.sleep(LINGER_SECONDS if self._linger is None else self._linger)
+                self._cond.wait_for(lambda: self._closing, self._linger)  # gather the burst
             self._flush_pending()
 
     def _flush_pending(self) -> None:

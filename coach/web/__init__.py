@@ -23,7 +23,9 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
         MAX_CONTENT_LENGTH=256 * 1024,
     )
     app.extensions["coach"] = services
-    app.extensions["coach.answer_jobs"] = AnswerJobs(lambda ids: enqueue_answers(services, ids))
+    app.extensions["coach.answer_jobs"] = AnswerJobs(
+        lambda ids: enqueue_answers(services, ids), linger=services.settings.answer_linger_ms / 1000
+    )
 
     from coach.dashboard.views import bp as dashboard_bp
     from coach.messaging.views import bp as twilio_bp
