@@ -17,6 +17,7 @@ from bench.chaos.scenarios import (
     redis_flush,
     twilio_errors,
     two_schedulers,
+    web_kill,
     worker_kill_llm,
 )
 from bench.chaos.stage import Result, Stage
@@ -41,6 +42,12 @@ SCENARIOS = [
         "two schedulers and a rerun over a simulated week",
         two_schedulers.run,
         env=two_schedulers.ENV,
+    ),
+    Scenario(
+        web_kill.NAME,
+        "gunicorn's workers killed (kill -9) holding answer jobs not yet in Redis",
+        web_kill.run,
+        env=web_kill.ENV,
     ),
     # The coaching agent's LLM path (issue 8).
     Scenario(worker_kill_llm.NAME, "RQ workers killed (kill -9) during the LLM call", worker_kill_llm.run),
