@@ -12,6 +12,7 @@ from pathlib import Path
 
 PRODUCTION = "production"
 DEVELOPMENT = "development"
+MAX_ANSWER_LINGER_MS = 5000
 TEST = "test"
 
 # Variables production cannot run without; local runs invent safe values and say so.
@@ -83,7 +84,8 @@ class Settings:
     dashboard_password: str = ""
     quiet_hours: QuietHours = field(default_factory=lambda: QuietHours.parse("21:00-08:00"))
     # How long a web process gathers the answer jobs of the texts it took before one Redis round trip
-    # carries them (coach/messaging/answer_jobs.py).
+    # carries them (coach/messaging/answer_jobs.py). At most MAX_ANSWER_LINGER_MS: far below the sweeper's
+    # 60 s, which would otherwise enqueue a held text's job a second time.
     answer_linger_ms: int = 10
     # Texts longer than this many segments are sent as several ordered parts.
     sms_segment_budget: int = 3
@@ -173,7 +175,7 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         secret_key=secret_key,
         dashboard_password=password,
         quiet_hours=QuietHours.parse(_clean(env_map, "QUIET_HOURS") or "21:00-08:00"),
-        answer_linger_ms=_int(env_map, "ANSWER_LINGER_MS", 10, minimum=0),
+        answer_linger_ms=_int(env_map, "ANSWER_LINGER_MS", 10, minimum=0, maximum=MAX_ANSWER_LINGER_MS),
         sms_segment_budget=_int(env_map, "SMS_SEGMENT_BUDGET", 3, minimum=1),
         sms_max_attempts=_int(env_map, "SMS_MAX_ATTEMPTS", 6, minimum=1),
         scheduler_grace_minutes=_int(env_map, "SCHEDULER_GRACE_MINUTES", 180, minimum=1),
@@ -182,7 +184,9 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
     )
 
 
-def _int(env_map: Mapping[str, str], name: str, default: int, *, minimum: int) -> int:
+def _int(
+    env_map: Mapping[str, str], name: str, default: int, *, minimum: int, maximum: int | None = None
+) -> int:
     raw = _clean(env_map, name)
     if raw is None:
         return default
@@ -192,6 +196,8 @@ def _int(env_map: Mapping[str, str], name: str, default: int, *, minimum: int) -
         raise ConfigError(f"{name} must be a whole number, got {raw!r}") from exc
     if value < minimum:
         raise ConfigError(f"{name} must be at least {minimum}, got {value}")
+    if maximum is not None and value > maximum:
+        raise ConfigError(f"{name} must be at most {maximum}, got {value}")
     return value
 
 

@@ -1,12 +1,13 @@
-"""The inbound webhook's two round trips, on connections the calling thread keeps to itself.
+"""The inbound text's round trips, on connections the calling thread keeps to itself.
 
-A webhook stores the text with one statement and enqueues its job with one Redis script. Around those
-round trips the general-purpose clients spend more CPU than the round trips themselves: a checkout from
-SQLAlchemy's pool and back, a cursor, redis-py's pool, command packing and bookkeeping (about 0.25 ms of a
-request's 0.5 ms there; `python -m bench.webhook_bench`). gunicorn's threads live as long as their worker,
-so each keeps one autocommit psycopg connection (the statement prepared on it once, run through libpq:
-`coach.libpq_statement`) and one Redis connection, used only here. A thread that ends closes them; a forked
-child never touches its parent's.
+A webhook stores the text with one statement; its web process's answer-jobs thread enqueues the jobs of a
+burst of texts with one Redis script (coach/messaging/answer_jobs.py). Around those round trips the
+general-purpose clients spend more CPU than the round trips themselves: a checkout from SQLAlchemy's pool
+and back, a cursor, redis-py's pool, command packing and bookkeeping (about 0.25 ms of a request's 0.5 ms
+there; `python -m bench.webhook_bench`). gunicorn's threads live as long as their worker, so each keeps one
+autocommit psycopg connection (the statement prepared on it once, run through libpq:
+`coach.libpq_statement`), and a thread that enqueues keeps one Redis connection, used only here. A thread
+that ends closes them; a forked child never touches its parent's.
 """
 
 from __future__ import annotations

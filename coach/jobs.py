@@ -130,7 +130,15 @@ def _heartbeats(current: Job | None) -> Iterator[None]:
 # set of queues, each job's hash (marked queued) and its id pushed on the queue, in order. KEYS: the set of
 # queues, the queue, then each job's hash; ARGV: the queue's key, the number of fields a hash has, then per
 # job its id and its fields.
+# A script is not rolled back when a command in it fails, so what could fail is checked before anything is
+# written: a job's hash left "queued" with no id on its queue would count as waiting forever.
 _ENQUEUE = """
+for k = 1, #KEYS do
+  local found, wanted = redis.call('TYPE', KEYS[k]).ok, (k == 1 and 'set') or (k == 2 and 'list') or 'hash'
+  if found ~= 'none' and found ~= wanted then
+    return redis.error_reply('WRONGTYPE ' .. KEYS[k] .. ' holds a ' .. found)
+  end
+end
 redis.call('SADD', KEYS[1], ARGV[1])
 local width, at = tonumber(ARGV[2]), 3
 for k = 3, #KEYS do

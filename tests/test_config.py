@@ -100,9 +100,11 @@ def test_malformed_quiet_hours_are_rejected(tmp_path: Path):
         load_settings({"QUIET_HOURS": "late-ish", "COACH_DATA_DIR": str(tmp_path)})
 
 
-def test_the_answer_linger_is_ten_milliseconds_unless_set_and_never_negative(tmp_path: Path):
+def test_the_answer_linger_is_ten_milliseconds_unless_set_and_stays_within_bounds(tmp_path: Path):
     env = {"COACH_DATA_DIR": str(tmp_path)}
     assert load_settings(env).answer_linger_ms == 10
     assert load_settings({**env, "ANSWER_LINGER_MS": "0"}).answer_linger_ms == 0
     with pytest.raises(ConfigError, match="ANSWER_LINGER_MS must be at least 0"):
         load_settings({**env, "ANSWER_LINGER_MS": "-5"})
+    with pytest.raises(ConfigError, match="ANSWER_LINGER_MS must be at most 5000"):
+        load_settings({**env, "ANSWER_LINGER_MS": "60000"})  # the sweeper would enqueue held texts again

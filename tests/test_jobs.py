@@ -133,11 +133,12 @@ def test_enqueue_writes_what_rqs_own_enqueue_writes_and_a_worker_runs_it(committ
     assert fetched.get_status() == JobStatus.FINISHED
 
 
-def test_an_enqueue_redis_refuses_raises_and_leaves_the_connection_usable(committed) -> None:
+def test_an_enqueue_redis_refuses_raises_writes_nothing_and_leaves_the_connection_usable(committed) -> None:
     redis = committed.redis
     redis.set("rq:queue:agent", "not a list")  # RPUSH inside the transaction fails with WRONGTYPE
     with pytest.raises(ResponseError, match="WRONGTYPE"):
         jobs.enqueue(committed, flaky_job, "b", job_id="refused-1")
+    assert not redis.exists(Job.key_for("refused-1"))  # no hash left "queued" with no id on a queue
     redis.delete("rq:queue:agent")
     jobs.enqueue(committed, flaky_job, "c", job_id="accepted-1")
     assert Queue("agent", connection=redis).job_ids == ["accepted-1"]
@@ -172,3 +173,12 @@ def test_lost_answers_are_enqueued_again_but_a_waiting_one_is_left_alone(committ
     tasks.enqueue_answers(committed, [1])  # still waiting in Redis
     assert tasks.requeue_answers(committed, [1, 2, 3]) == [2, 3]
     assert Queue("agent", connection=committed.redis).job_ids == ["inbound-1", "inbound-2", "inbound-3"]
+
+
+def test_a_batch_with_a_job_redis_would_refuse_writes_none_of_it(committed) -> None:
+    redis = committed.redis
+    redis.set(Job.key_for("batch-1"), "not a hash")
+    with pytest.raises(ResponseError, match="WRONGTYPE"):
+        jobs.enqueue_many(committed, flaky_job, [("batch-0", ("a",)), ("batch-1", ("b",))])
+    assert not redis.exists(Job.key_for("batch-0"))
+    assert Queue("agent", connection=redis).job_ids == []

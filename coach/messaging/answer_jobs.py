@@ -2,14 +2,15 @@
 
 The webhook commits the text, hands its id to this process's AnswerJobs and answers Twilio; a side thread
 enqueues the answer jobs of the texts that came in over the last few milliseconds (ANSWER_LINGER_MS) with
-one Redis script. Under
-load one round trip carries many jobs (one per webhook cost ~12% of the web tier's throughput: `python -m
-bench.webhook_bench`), and a slow or unreachable Redis no longer holds up a webhook.
+one Redis script (at most jobs.ENQUEUE_BATCH jobs a script). Under load one round trip carries many jobs (a
+round trip per webhook cost 8-17% of webhook throughput in side-by-side runs: `python -m
+bench.webhook_bench`), and a slow or unreachable Redis no longer holds a text's webhook up.
 
 PostgreSQL stays the source of truth: a text whose job never reached Redis (Redis down, or the process
 killed in the few milliseconds before the flush) is unhandled in the database, and the scheduler's sweeper
-enqueues it within a minute, as it does after a Redis flush. A process that exits normally (gunicorn's
-graceful stop, a restart after max requests) flushes what it holds first.
+enqueues it within two minutes (a text unanswered for 60 s, at the next minute's tick), as it does after a
+Redis flush. A process that exits normally (gunicorn's graceful stop, a restart after max requests) flushes
+what it holds first.
 """
 
 from __future__ import annotations
@@ -51,11 +52,19 @@ class AnswerJobs:
         with self._cond:
             self._pending.append(message_id)
             self._posted += 1
-            if self._thread is None:
-                self._thread = threading.Thread(target=self._run, name="answer-jobs", daemon=True)
-                self._thread.start()
+            if self._thread is None or not self._thread.is_alive():
+                self._start()
             elif len(self._pending) == 1:
                 self._cond.notify_all()
+
+    def _start(self) -> None:
+        thread = threading.Thread(target=self._run, name="answer-jobs", daemon=True)
+        try:
+            thread.start()
+        except RuntimeError:  # no thread to be had (a process or memory limit): the next text tries again
+            log.exception("could not start the answer jobs' thread; %d texts wait", len(self._pending))
+            return
+        self._thread = thread
 
     def drain(self, timeout: float = 5) -> bool:
         """Wait until every text posted so far has been flushed; False if that took longer than `timeout`."""
@@ -69,20 +78,24 @@ class AnswerJobs:
             self._closing = True
             thread = self._thread
             self._cond.notify_all()
-        if thread is not None and thread is not threading.current_thread():
+        if thread is not None and thread is not threading.current_thread() and thread.is_alive():
             thread.join(CLOSE_SECONDS)
         self._flush_pending()
 
     def _run(self) -> None:
-        while True:
-            with self._cond:
-                if not self._pending and not self._closing:
-                    self._cond.wait(IDLE_SECONDS)
-                if not self._pending:
-                    self._thread = None  # idle or closing: a later post starts a new thread
-                    return
-                self._cond.wait_for(lambda: self._closing, self._linger)  # gather the burst
-            self._flush_pending()
+        try:
+            while True:
+                with self._cond:
+                    if not self._pending and not self._closing:
+                        self._cond.wait(IDLE_SECONDS)
+                    if not self._pending:
+                        return  # idle or closing: a later post starts a new thread
+                    self._cond.wait_for(lambda: self._closing, self._linger)  # gather the burst
+                self._flush_pending()
+        finally:
+            with self._cond:  # ended, or died of something unexpected: the next post starts another
+                if self._thread is threading.current_thread():
+                    self._thread = None
 
     def _flush_pending(self) -> None:
         with self._cond:
@@ -92,7 +105,10 @@ class AnswerJobs:
         try:
             self._enqueue(batch)
         except Exception:
-            log.exception("could not enqueue the answers to %d stored texts; the sweeper will", len(batch))
+            log.exception(
+                "could not enqueue the answer jobs of %d stored texts (those not in Redis: the sweeper will)",
+                len(batch),
+            )
         finally:
             with self._cond:
                 self._done += len(batch)
@@ -109,13 +125,16 @@ def _forked() -> None:
 
 
 def drain_all(timeout: float = 5) -> bool:
-    """Wait until every AnswerJobs in this process has flushed what it was given (tests, `coach chat`)."""
+    """Wait until every AnswerJobs in this process has flushed what it was given (the tests' helpers)."""
     return all(jobs.drain(timeout) for jobs in list(_LIVE))
 
 
 def _exiting() -> None:
     for jobs in list(_LIVE):
-        jobs.close()
+        try:
+            jobs.close()
+        except Exception:  # one failing must not keep the others from flushing
+            log.exception("could not flush the answer jobs at exit; the sweeper will")
 
 
 os.register_at_fork(after_in_child=_forked)
