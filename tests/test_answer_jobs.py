@@ -162,7 +162,10 @@ def test_a_side_thread_that_dies_is_replaced_by_the_next_text() -> None:
 
     jobs = AnswerJobs(enqueue, linger=0)
     jobs.post(1)
-    assert jobs.drain()
+    first = jobs._thread
+    assert first is not None and jobs.drain()
+    first.join(timeout=5)  # it died (its exception reported now, within this test)
+    assert not first.is_alive()
     jobs.post(2)
     assert jobs.drain()
     assert batches == [[], [2]]
