@@ -10,8 +10,8 @@ from __future__ import annotations
 import argparse
 import secrets
 import statistics
-from collections.abc import Callable
-from contextlib import ExitStack
+from collections.abc import Callable, Iterator
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 
 import redis
@@ -70,29 +70,56 @@ def compare(
 ) -> Comparison:
     """Serve the bare route and Coach side by side; closed-loop throughput in `rounds` alternating rounds
     (bare first, then Coach first, ...), then open-loop latency at `rate` req/s for each."""
-    with ExitStack() as stack:
-        bases = {}
-        for name, app in (("bare", "bench.bare_app:app"), ("coach", "wsgi:app")):
-            port = free_port()
-            base = f"http://127.0.0.1:{port}"
-            bases[name] = stack.enter_context(gunicorn(app, {**env, "PUBLIC_BASE_URL": base}, port=port))
+    apps: dict[str, tuple[str, dict[str, str]]] = {
+        "bare": ("bench.bare_app:app", {}),
+        "coach": ("wsgi:app", {}),
+    }
+    with serve_side_by_side(env, apps) as bases:
+        results = alternate_rounds(bases, requests, concurrency, rounds)
         makers = {name: make_signed(base) for name, base in bases.items()}
-        for name, base in bases.items():
-            closed_loop(base, "/twilio/sms", makers[name], 200, concurrency)  # warm-up
-        results: dict[str, list[LoadResult]] = {"bare": [], "coach": []}
-        for round_ in range(rounds):
-            order = ("bare", "coach") if round_ % 2 == 0 else ("coach", "bare")
-            for name in order:
-                results[name].append(
-                    closed_loop(bases[name], "/twilio/sms", makers[name], requests // rounds, concurrency)
-                )
-        ratios = [c.rate / b.rate for b, c in zip(results["bare"], results["coach"], strict=True)]
         latency = {
             name: fixed_rate(base, "/twilio/sms", makers[name], rate, seconds) for name, base in bases.items()
         }
+    ratios = [c.rate / b.rate for b, c in zip(results["bare"], results["coach"], strict=True)]
     return Comparison(
         _pooled(results["bare"]), _pooled(results["coach"]), ratios, latency["bare"], latency["coach"]
     )
+
+
+@contextmanager
+def serve_side_by_side(
+    env: dict[str, str], apps: dict[str, tuple[str, dict[str, str]]]
+) -> Iterator[dict[str, str]]:
+    """Each of `apps` (name: (WSGI app, its own environment on top of `env`)) under gunicorn on a port of
+    its own, at once; yields their base URLs by name."""
+    with ExitStack() as stack:
+        bases = {}
+        for name, (app, own_env) in apps.items():
+            port = free_port()
+            base = f"http://127.0.0.1:{port}"
+            bases[name] = stack.enter_context(
+                gunicorn(app, {**env, **own_env, "PUBLIC_BASE_URL": base}, port=port)
+            )
+        yield bases
+
+
+def alternate_rounds(
+    bases: dict[str, str], requests: int, concurrency: int, rounds: int
+) -> dict[str, list[LoadResult]]:
+    """Closed-loop throughput of every server in `rounds` rounds of requests // rounds signed texts, the
+    order reversed every other round, after a warm-up: a slower or faster spell of a shared machine falls
+    on all of them."""
+    makers = {name: make_signed(base) for name, base in bases.items()}
+    for name, base in bases.items():
+        closed_loop(base, "/twilio/sms", makers[name], 200, concurrency)  # warm-up
+    results: dict[str, list[LoadResult]] = {name: [] for name in bases}
+    names = list(bases)
+    for round_ in range(rounds):
+        for name in names if round_ % 2 == 0 else names[::-1]:
+            results[name].append(
+                closed_loop(bases[name], "/twilio/sms", makers[name], requests // rounds, concurrency)
+            )
+    return results
 
 
 def _pooled(rounds: list[LoadResult]) -> LoadResult:
