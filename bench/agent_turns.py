@@ -47,7 +47,7 @@ from tests.doubles.openai_api import OpenAIDouble
 from tests.messaging_helpers import inbound_params
 
 TIME_ZONE = "America/New_York"
-SEND_TIME = time(8, 0)  # quiet hours end at 08:00: an earlier daily text would only wait
+SEND_TIME = time(8, 0)  # the simulated trainee's daily text time
 WHY_SQUATS = "why so many squats?"
 FAST_LOG = "did it, squats 100kg 5x5 @8"
 STATEMENT_TARGET = 8

@@ -334,11 +334,11 @@ def test_a_bare_hour_is_read_next_to_the_current_send_time(db: Session, settings
     assert owner.send_time == time(19, 0)
 
 
-def test_a_send_time_inside_quiet_hours_says_when_texts_will_come(db: Session, settings: Settings) -> None:
+def test_an_early_send_time_is_kept_as_asked(db: Session, settings: Settings) -> None:
     owner = make_trainee(db)
     body = answered(say(db, owner, settings, "change my time to 6am", now=at(MONDAY)), "fast:send_time")
-    assert owner.send_time == time(6, 0)
-    assert "they'll come at 8:00 AM" in body
+    assert owner.send_time == time(6, 0)  # inside quiet hours: the daily text is sent then all the same
+    assert body == "Done. I'll text your workouts at 6:00 AM (UTC time)."
 
 
 def test_an_impossible_time_gets_a_clarifying_reply(db: Session, settings: Settings) -> None:

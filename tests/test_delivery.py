@@ -2,11 +2,13 @@ from __future__ import annotations
 
 import time
 from datetime import UTC, datetime, timedelta
+from datetime import time as clock
 
 import pytest
 import sqlalchemy as sa
 
 from coach.messaging import delivery, outbox, status
+from coach.messaging.quiet import at_chosen_time
 from coach.models import Message, OutboundMessage, Trainee
 from coach.models.enums import DeliveryState, Direction, OutboundKind, TraineeStatus
 from tests import factories
@@ -134,6 +136,44 @@ def test_proactive_texts_wait_out_quiet_hours_but_replies_do_not(services, db, s
     assert waiting.state is DeliveryState.QUEUED
     assert waiting.not_before == datetime(2036, 11, 24, 13, 0, tzinfo=UTC)  # 08:00 New York
     assert _drain(services, db, now=datetime(2036, 11, 24, 13, 0, tzinfo=UTC)) == ["sent"]
+
+
+def test_the_daily_text_at_the_trainees_own_early_time_goes_then_but_nothing_else(services, db, sending):
+    early = factories.trainee(
+        db, status=TraineeStatus.ACTIVE, time_zone="America/New_York", send_time=clock(6, 0)
+    )
+    six_am = datetime(2036, 11, 24, 11, 0, tzinfo=UTC)  # 06:00 in New York, inside quiet hours (21:00-08:00)
+    workout = _queue(db, early, OutboundKind.DAILY_WORKOUT, "Squats 5x5", "daily:early")
+    nudge = _queue(db, early, OutboundKind.NUDGE, "How did it go?", "nudge:early")
+    assert _drain(services, db, now=six_am + timedelta(minutes=2)) == ["sent", "deferred"]
+    assert [m["body"] for m in sending.messages] == ["Squats 5x5"]
+    assert _row(db, workout).state is DeliveryState.SENT
+    assert _row(db, nudge).not_before == datetime(2036, 11, 24, 13, 0, tzinfo=UTC)  # 08:00 New York
+
+
+@pytest.mark.parametrize(
+    ("minutes_late", "outcome"), [(0, "sent"), (60, "sent"), (61, "deferred"), (90, "deferred")]
+)
+def test_a_daily_text_long_after_the_chosen_time_waits_for_the_morning(
+    services, db, sending, minutes_late, outcome
+):
+    early = factories.trainee(
+        db, status=TraineeStatus.ACTIVE, time_zone="America/New_York", send_time=clock(6, 0)
+    )
+    six_am = datetime(2036, 11, 24, 11, 0, tzinfo=UTC)
+    row_id = _queue(db, early, OutboundKind.REST_DAY, "Rest day", "daily:late")
+    assert _drain(services, db, now=six_am + timedelta(minutes=minutes_late)) == [outcome]
+    if outcome == "deferred":  # an outage or retries made it late: the usual morning, not the small hours
+        assert _row(db, row_id).not_before == datetime(2036, 11, 24, 13, 0, tzinfo=UTC)
+
+
+def test_the_chosen_time_counts_across_midnight_and_in_the_trainees_zone() -> None:
+    late_evening = clock(23, 30)
+    assert at_chosen_time(late_evening, "Europe/London", datetime(2036, 11, 25, 0, 15, tzinfo=UTC))
+    assert not at_chosen_time(late_evening, "Europe/London", datetime(2036, 11, 25, 0, 31, tzinfo=UTC))
+    assert not at_chosen_time(late_evening, "Europe/London", datetime(2036, 11, 24, 23, 29, tzinfo=UTC))
+    assert not at_chosen_time(late_evening, "America/New_York", datetime(2036, 11, 25, 0, 15, tzinfo=UTC))
+    assert not at_chosen_time(None, "Europe/London", datetime(2036, 11, 25, 0, 15, tzinfo=UTC))
 
 
 @pytest.mark.parametrize("code", [30003, 21611, 30001])

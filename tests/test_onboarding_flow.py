@@ -207,7 +207,7 @@ def test_an_unclear_answer_is_asked_again_with_examples_then_defaulted(
     assert "injuries" in moved_on
 
 
-def test_a_wrong_time_zone_guess_is_corrected_and_early_texts_wait_for_morning(
+def test_a_wrong_time_zone_guess_is_corrected_and_an_early_time_is_kept_and_said_back(
     db: Session, settings: Settings
 ) -> None:
     chat = Chat(db, settings)
@@ -218,9 +218,10 @@ def test_a_wrong_time_zone_guess_is_corrected_and_early_texts_wait_for_morning(
 
     assert chat.trainee.status is TraineeStatus.ACTIVE
     assert chat.trainee.time_zone == "Europe/London"
-    # Quiet hours (21:00-08:00) would hold a 7am text anyway: the trainee is told and gets 8am.
-    assert chat.trainee.send_time == time(8, 0)
-    assert "I'll text your workout at 8:00am (I don't text before then)." in summary
+    # Inside quiet hours (21:00-08:00), but the time they chose: kept, and said back in case it was misread.
+    assert chat.trainee.send_time == time(7, 0)
+    assert summary.startswith("7:00am it is. You're all set, Kim!")
+    assert "comes Wed at 7:00am UK time" in summary
     assert "UK time" in summary
 
 

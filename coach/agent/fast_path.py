@@ -140,13 +140,8 @@ def _change_send_time(turn: Turn, request: SendTime) -> AgentReply:
     if at is None:
         return _reply("send_time_unclear", UNCLEAR_TIME_TEXT, turn)
     trainee.send_time = at
+    # Even inside quiet hours: a daily text at the time the trainee chose is one they asked for.
     body = f"Done. I'll text your workouts at {clock(at)} ({trainee.time_zone} time)."
-    quiet = turn.settings.quiet_hours
-    if quiet.contains(at):
-        body += (
-            f" I don't text between {clock(quiet.start)} and {clock(quiet.end)},"
-            f" so they'll come at {clock(quiet.end)}."
-        )
     return _reply("send_time", body, turn)
 
 

@@ -11,7 +11,7 @@ import logging
 import random
 from concurrent.futures import Executor
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 from typing import Any
 
 import sqlalchemy as sa
@@ -22,8 +22,8 @@ from sqlalchemy.orm import Session, aliased
 from coach.config import Settings
 from coach.messaging import sms, text
 from coach.messaging.inbound import suppress_queued
-from coach.messaging.outbox import PROACTIVE
-from coach.messaging.quiet import quiet_until
+from coach.messaging.outbox import AT_CHOSEN_TIME, PROACTIVE
+from coach.messaging.quiet import at_chosen_time, quiet_until
 from coach.messaging.status import forward_state, sent_message
 from coach.models import Conversation, Message, OutboundMessage, Trainee
 from coach.models.enums import DeliveryState, TraineeStatus
@@ -44,6 +44,7 @@ class Claimed:
     undeliverable: bool
     conversation_id: int | None
     opt_out_notice: bool
+    send_time: time | None
 
 
 def _claim_statement(*, one_trainee: bool = False) -> sa.Select[*tuple[Any, ...]]:
@@ -70,6 +71,7 @@ def _claim_statement(*, one_trainee: bool = False) -> sa.Select[*tuple[Any, ...]
             Trainee.undeliverable_at.is_not(None),
             Conversation.id,
             row.opt_out_notice,
+            Trainee.send_time,
         )
         .join(Trainee, Trainee.id == row.trainee_id)
         .outerjoin(
@@ -166,12 +168,15 @@ def send_one(session: Session, sender: sms.SmsSender, settings: Settings, now: d
 
 
 def _hold_back(session: Session, row: Claimed, settings: Settings, now: datetime) -> str | None:
-    """Re-checked at send time: opted out or undeliverable -> suppressed; quiet hours -> deferred."""
+    """Re-checked at send time: opted out or undeliverable -> suppressed; quiet hours -> deferred (not the
+    trainee's daily text going out at the time they chose)."""
     opted_out = row.status is TraineeStatus.OPTED_OUT and not row.opt_out_notice
     if opted_out or row.undeliverable:
         _set(session, row.id, state=DeliveryState.SUPPRESSED)
         return "suppressed"
     if row.kind in PROACTIVE:
+        if row.kind in AT_CHOSEN_TIME and at_chosen_time(row.send_time, row.time_zone, now):
+            return None
         wait_until = quiet_until(settings.quiet_hours, row.time_zone, now)
         if wait_until is not None:
             _set(session, row.id, not_before=wait_until)

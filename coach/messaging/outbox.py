@@ -32,6 +32,8 @@ PROACTIVE = frozenset(
         OutboundKind.OPERATOR,
     }
 )
+# Kinds the scheduler sends at the trainee's own send time: on time, they are asked for (see quiet.py).
+AT_CHOSEN_TIME = frozenset({OutboundKind.DAILY_WORKOUT, OutboundKind.REST_DAY})
 
 
 def enqueue_text(

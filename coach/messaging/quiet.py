@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from coach.config import QuietHours
@@ -25,3 +25,18 @@ def quiet_until(quiet: QuietHours, time_zone: str | None, now: datetime) -> date
         end_day += timedelta(days=1)
     end_local = datetime.combine(end_day, quiet.end, tzinfo=local.tzinfo)
     return end_local.astimezone(UTC)
+
+
+# A daily text at the local time the trainee chose is one they asked for: quiet hours do not hold it while it
+# goes out on time (someone who trains at 6am gets their workout at 6am). Later than this after that time (an
+# outage, retries), it waits for the morning like anything else we start.
+ON_TIME = timedelta(hours=1)
+
+
+def at_chosen_time(send_time: time | None, time_zone: str | None, now: datetime) -> bool:
+    """Whether `now` is within ON_TIME after the trainee's chosen local send time."""
+    if send_time is None:
+        return False
+    local = now.astimezone(zone(time_zone))
+    chosen = datetime.combine(local.date(), send_time, tzinfo=local.tzinfo)
+    return (local - chosen) % timedelta(days=1) <= ON_TIME

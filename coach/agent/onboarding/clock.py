@@ -86,7 +86,8 @@ def format_time(value: time) -> str:
 
 
 def outside_quiet_hours(value: time, quiet: QuietHours) -> time:
-    """The send time itself, or the nearest time outside quiet hours (texts we start are held until then)."""
+    """The send time itself, or the nearest time outside quiet hours: for a time we choose (a default), which
+    the trainee did not ask for; a time they chose is kept as it is."""
     if not quiet.contains(value):
         return value
     day = datetime(2025, 1, 1, tzinfo=UTC)

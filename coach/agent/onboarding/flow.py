@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from coach.agent.llm import ChatModel
 from coach.agent.onboarding.answers import read_answers, unexplained
-from coach.agent.onboarding.clock import format_time, outside_quiet_hours
+from coach.agent.onboarding.clock import format_time
 from coach.agent.onboarding.defaults import MAX_EXCHANGES, MAX_TRIES, default_note, with_default
 from coach.agent.onboarding.extract import ExtractionFailed, extract
 from coach.agent.onboarding.finish import finish, with_closing
@@ -144,11 +144,11 @@ def _apply(
         update["limitations"] = list(reading.limitations.limitations)
         update["injury_notes"] = reading.limitations.notes
     if Item.SEND_TIME in items and reading.send_time:
-        send_time = outside_quiet_hours(reading.send_time, quiet)
-        update["send_time"] = send_time
-        if send_time != reading.send_time:
-            edge = "before" if send_time == quiet.end else "after"
-            notes.append(f"I'll text your workout at {format_time(send_time)} (I don't text {edge} then).")
+        # The time they chose, even inside quiet hours: a daily text they asked for then is sent then
+        # (coach.messaging.quiet). An hour we would not text otherwise is said back, so a misread shows.
+        update["send_time"] = reading.send_time
+        if quiet.contains(reading.send_time):
+            notes.append(f"{format_time(reading.send_time)} it is.")
     if Item.TIME_ZONE in items and reading.time_zone:
         update.update(time_zone=reading.time_zone, time_zone_confirmed=True)
     return answers.model_copy(update=update), notes
