@@ -138,42 +138,67 @@ def test_proactive_texts_wait_out_quiet_hours_but_replies_do_not(services, db, s
     assert _drain(services, db, now=datetime(2036, 11, 24, 13, 0, tzinfo=UTC)) == ["sent"]
 
 
+def _early_riser(db) -> Trainee:
+    zone = "America/New_York"
+    return factories.trainee(db, status=TraineeStatus.ACTIVE, time_zone=zone, send_time=clock(6))
+
+
+def _due_since(db, row_id: int, moment: datetime) -> None:
+    """As the scheduler queues a daily text: due from the tick that found it."""
+    db.execute(sa.update(OutboundMessage).where(OutboundMessage.id == row_id).values(next_attempt_at=moment))
+    db.commit()
+
+
+SIX_AM = datetime(2036, 11, 24, 11, 0, tzinfo=UTC)  # 06:00 in New York, inside quiet hours (21:00-08:00)
+EIGHT_AM = datetime(2036, 11, 24, 13, 0, tzinfo=UTC)
+
+
 def test_the_daily_text_at_the_trainees_own_early_time_goes_then_but_nothing_else(services, db, sending):
-    early = factories.trainee(
-        db, status=TraineeStatus.ACTIVE, time_zone="America/New_York", send_time=clock(6, 0)
-    )
-    six_am = datetime(2036, 11, 24, 11, 0, tzinfo=UTC)  # 06:00 in New York, inside quiet hours (21:00-08:00)
+    early = _early_riser(db)
     workout = _queue(db, early, OutboundKind.DAILY_WORKOUT, "Squats 5x5", "daily:early")
     nudge = _queue(db, early, OutboundKind.NUDGE, "How did it go?", "nudge:early")
-    assert _drain(services, db, now=six_am + timedelta(minutes=2)) == ["sent", "deferred"]
+    for row_id in (workout, nudge):
+        _due_since(db, row_id, SIX_AM)
+    assert _drain(services, db, now=SIX_AM + timedelta(minutes=2)) == ["sent", "deferred"]
     assert [m["body"] for m in sending.messages] == ["Squats 5x5"]
     assert _row(db, workout).state is DeliveryState.SENT
-    assert _row(db, nudge).not_before == datetime(2036, 11, 24, 13, 0, tzinfo=UTC)  # 08:00 New York
+    assert _row(db, nudge).not_before == EIGHT_AM
 
 
 @pytest.mark.parametrize(
-    ("minutes_late", "outcome"), [(0, "sent"), (60, "sent"), (61, "deferred"), (90, "deferred")]
+    ("late", "outcome"),
+    [
+        (timedelta(0), "sent"),
+        (timedelta(minutes=60), "sent"),
+        (timedelta(minutes=61), "deferred"),
+        (timedelta(minutes=90), "deferred"),
+        (timedelta(days=1, minutes=10), "deferred"),  # yesterday's, found at the same hour today
+    ],
 )
-def test_a_daily_text_long_after_the_chosen_time_waits_for_the_morning(
-    services, db, sending, minutes_late, outcome
-):
-    early = factories.trainee(
-        db, status=TraineeStatus.ACTIVE, time_zone="America/New_York", send_time=clock(6, 0)
-    )
-    six_am = datetime(2036, 11, 24, 11, 0, tzinfo=UTC)
-    row_id = _queue(db, early, OutboundKind.REST_DAY, "Rest day", "daily:late")
-    assert _drain(services, db, now=six_am + timedelta(minutes=minutes_late)) == [outcome]
+def test_a_daily_text_long_after_the_chosen_time_waits_for_the_morning(services, db, sending, late, outcome):
+    row_id = _queue(db, _early_riser(db), OutboundKind.REST_DAY, "Rest day", "daily:late")
+    _due_since(db, row_id, SIX_AM)
+    now = SIX_AM + late
+    assert _drain(services, db, now=now) == [outcome]
     if outcome == "deferred":  # an outage or retries made it late: the usual morning, not the small hours
-        assert _row(db, row_id).not_before == datetime(2036, 11, 24, 13, 0, tzinfo=UTC)
+        assert _row(db, row_id).not_before == EIGHT_AM + (late // timedelta(days=1)) * timedelta(days=1)
 
 
-def test_the_chosen_time_counts_across_midnight_and_in_the_trainees_zone() -> None:
-    late_evening = clock(23, 30)
-    assert at_chosen_time(late_evening, "Europe/London", datetime(2036, 11, 25, 0, 15, tzinfo=UTC))
-    assert not at_chosen_time(late_evening, "Europe/London", datetime(2036, 11, 25, 0, 31, tzinfo=UTC))
-    assert not at_chosen_time(late_evening, "Europe/London", datetime(2036, 11, 24, 23, 29, tzinfo=UTC))
-    assert not at_chosen_time(late_evening, "America/New_York", datetime(2036, 11, 25, 0, 15, tzinfo=UTC))
-    assert not at_chosen_time(None, "Europe/London", datetime(2036, 11, 25, 0, 15, tzinfo=UTC))
+def test_the_chosen_time_counts_across_midnight_in_the_trainees_zone_and_dst_nights() -> None:
+    def on_time(at: clock, zone: str, due: datetime, now: datetime) -> bool:
+        return at_chosen_time(at, zone, due, now)
+
+    due = datetime(2036, 11, 24, 23, 30, tzinfo=UTC)  # 23:30 in London
+    assert on_time(clock(23, 30), "Europe/London", due, due + timedelta(minutes=45))  # 00:15, past midnight
+    assert not on_time(clock(23, 30), "Europe/London", due, due + timedelta(minutes=61))
+    assert not on_time(clock(23, 30), "America/New_York", due, due + timedelta(minutes=45))
+    assert not on_time(None, "Europe/London", due, due + timedelta(minutes=45))
+    # New York falls back at 02:00 on 2036-11-02: a 00:30 text is on the wall clock's hour for 2.5 real hours,
+    # but due for no more than one of them.
+    fall_back_due = datetime(2036, 11, 2, 4, 30, tzinfo=UTC)  # 00:30 EDT
+    two_hours_later = fall_back_due + timedelta(hours=2)  # 01:30 EST
+    assert not on_time(clock(0, 30), "America/New_York", fall_back_due, two_hours_later)
+    assert on_time(clock(0, 30), "America/New_York", fall_back_due, fall_back_due + timedelta(minutes=50))
 
 
 @pytest.mark.parametrize("code", [30003, 21611, 30001])

@@ -45,6 +45,7 @@ class Claimed:
     conversation_id: int | None
     opt_out_notice: bool
     send_time: time | None
+    due_since: datetime  # when it was queued, or retried
 
 
 def _claim_statement(*, one_trainee: bool = False) -> sa.Select[*tuple[Any, ...]]:
@@ -72,6 +73,7 @@ def _claim_statement(*, one_trainee: bool = False) -> sa.Select[*tuple[Any, ...]
             Conversation.id,
             row.opt_out_notice,
             Trainee.send_time,
+            row.next_attempt_at,
         )
         .join(Trainee, Trainee.id == row.trainee_id)
         .outerjoin(
@@ -175,7 +177,7 @@ def _hold_back(session: Session, row: Claimed, settings: Settings, now: datetime
         _set(session, row.id, state=DeliveryState.SUPPRESSED)
         return "suppressed"
     if row.kind in PROACTIVE:
-        if row.kind in AT_CHOSEN_TIME and at_chosen_time(row.send_time, row.time_zone, now):
+        if row.kind in AT_CHOSEN_TIME and at_chosen_time(row.send_time, row.time_zone, row.due_since, now):
             return None
         wait_until = quiet_until(settings.quiet_hours, row.time_zone, now)
         if wait_until is not None:

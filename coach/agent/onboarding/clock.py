@@ -1,5 +1,5 @@
-"""When the workout text goes out: a local time of day ("7am", "6:30 pm", "mornings"), kept out of
-quiet hours."""
+"""When the workout text goes out: a local time of day ("7am", "6:30 pm", "mornings"). The trainee's own
+time is kept, quiet hours or not (their daily text is one they asked for); a default is kept out of them."""
 
 from __future__ import annotations
 
