@@ -51,7 +51,7 @@ _QUESTIONS: dict[Item, tuple[str, str]] = {
         "Anything that hurts or needs care, e.g. 'bad knee', 'lower back' or 'shoulder'? Or reply 'none'.",
     ),
     Item.SEND_TIME: (
-        "What time should I text your workout? e.g. 7am",
+        "What time should I text your workout? e.g. 7am.",
         "What time of day should your workout text arrive? e.g. '6:30am', 'noon' or '5pm'.",
     ),
 }
