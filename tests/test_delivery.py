@@ -185,20 +185,21 @@ def test_a_daily_text_long_after_the_chosen_time_waits_for_the_morning(services,
 
 
 def test_the_chosen_time_counts_across_midnight_in_the_trainees_zone_and_dst_nights() -> None:
-    def on_time(at: clock, zone: str, due: datetime, now: datetime) -> bool:
-        return at_chosen_time(at, zone, due, now)
-
     due = datetime(2036, 11, 24, 23, 30, tzinfo=UTC)  # 23:30 in London
-    assert on_time(clock(23, 30), "Europe/London", due, due + timedelta(minutes=45))  # 00:15, past midnight
-    assert not on_time(clock(23, 30), "Europe/London", due, due + timedelta(minutes=61))
-    assert not on_time(clock(23, 30), "America/New_York", due, due + timedelta(minutes=45))
-    assert not on_time(None, "Europe/London", due, due + timedelta(minutes=45))
+    assert at_chosen_time(
+        clock(23, 30), "Europe/London", due, due + timedelta(minutes=45)
+    )  # 00:15, past midnight
+    assert not at_chosen_time(clock(23, 30), "Europe/London", due, due + timedelta(minutes=61))
+    assert not at_chosen_time(clock(23, 30), "America/New_York", due, due + timedelta(minutes=45))
+    assert not at_chosen_time(None, "Europe/London", due, due + timedelta(minutes=45))
     # New York falls back at 02:00 on 2036-11-02: a 00:30 text is on the wall clock's hour for 2.5 real hours,
     # but due for no more than one of them.
     fall_back_due = datetime(2036, 11, 2, 4, 30, tzinfo=UTC)  # 00:30 EDT
     two_hours_later = fall_back_due + timedelta(hours=2)  # 01:30 EST
-    assert not on_time(clock(0, 30), "America/New_York", fall_back_due, two_hours_later)
-    assert on_time(clock(0, 30), "America/New_York", fall_back_due, fall_back_due + timedelta(minutes=50))
+    assert not at_chosen_time(clock(0, 30), "America/New_York", fall_back_due, two_hours_later)
+    assert at_chosen_time(
+        clock(0, 30), "America/New_York", fall_back_due, fall_back_due + timedelta(minutes=50)
+    )
 
 
 @pytest.mark.parametrize("code", [30003, 21611, 30001])
