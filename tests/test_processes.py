@@ -86,13 +86,12 @@ def test_scheduler_rejects_an_instant_without_an_offset(tmp_path, settings):
     assert "UTC offset" in result.stderr
 
 
-def test_the_web_entry_point_keeps_the_apps_lifelong_objects_out_of_full_collections(tmp_path, settings):
-    """wsgi.py freezes what building the app left behind: a full collection in a web process then walks the
-    objects of requests, not the ~200,000 of modules and mappers (a 0.1 s stall every few thousand texts)."""
-    probe = "import gc, json, wsgi; print(json.dumps([gc.get_freeze_count(), len(gc.get_objects())]))"
+def _frozen_and_tracked(tmp_path, settings, probe: str) -> tuple[int, int]:
+    """Run `probe` in a fresh interpreter; then count the objects frozen and those the collector sees."""
+    code = f"{probe}; import gc, json; print(json.dumps([gc.get_freeze_count(), len(gc.get_objects())]))"
     result = subprocess.run(
-        [sys.executable, "-c", probe],
-        env=_env(tmp_path, "coach_test_wsgi", settings.redis_url),
+        [sys.executable, "-c", code],
+        env=_env(tmp_path, "coach_test_frozen", settings.redis_url),
         capture_output=True,
         text=True,
         timeout=120,
@@ -100,5 +99,23 @@ def test_the_web_entry_point_keeps_the_apps_lifelong_objects_out_of_full_collect
         check=True,
     )
     frozen, tracked = json.loads(result.stdout.splitlines()[-1])
+    return int(frozen), int(tracked)
+
+
+def test_the_web_entry_point_keeps_the_apps_lifelong_objects_out_of_full_collections(tmp_path, settings):
+    """wsgi.py freezes what building the app left behind: a full collection in a web process then walks the
+    objects of requests, not the ~200,000 of modules and mappers (a 0.1 s stall every few thousand texts)."""
+    frozen, tracked = _frozen_and_tracked(tmp_path, settings, "import wsgi")
+    assert frozen > 50_000
+    assert tracked < frozen / 100
+
+
+def test_the_worker_keeps_what_it_preloaded_out_of_full_collections(tmp_path, settings):
+    frozen, tracked = _frozen_and_tracked(
+        tmp_path,
+        settings,
+        "from coach.bootstrap import bootstrap; from coach import jobs; from workers.worker import preload; "
+        "services = bootstrap(); jobs.install(services); preload(services)",
+    )
     assert frozen > 50_000
     assert tracked < frozen / 100

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import importlib
 import logging
 import os
@@ -18,7 +19,11 @@ JOB_MODULES = ("coach.messaging.tasks", "coach.scheduling.weekly", "coach.traini
 
 
 def preload(services: Services) -> None:
-    """Import every job's module and build the clients and look-ups jobs use, once, before the first job."""
+    """Import every job's module and build the clients and look-ups jobs use, once, before the first job.
+
+    Then what they left behind (about 180,000 objects, kept for the process's life) is moved out of the
+    garbage collector's view: otherwise every full collection during a job walks all of them again, a
+    0.1 s stall in the middle of an answer."""
     for module in JOB_MODULES:
         importlib.import_module(module)
     from coach.agent import fast_log, tools_common
@@ -28,6 +33,7 @@ def preload(services: Services) -> None:
 
     services.chat_model()  # builds the LLM client (no connection is opened until a call)
     services.sms_sender()
+    gc.freeze()
 
 
 def main() -> None:
