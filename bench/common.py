@@ -11,6 +11,7 @@ import time
 import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 from coach.migrate import upgrade
@@ -80,6 +81,47 @@ def wait_for(url: str, timeout: float = 30) -> None:
 def percentile(values: list[float], pct: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, round(pct / 100 * (len(ordered) - 1)))]
+
+
+# /proc/stat's first line: CPU time of the whole machine since boot, in ticks, by what it was spent on.
+_USER, _NICE, _SYSTEM, _IDLE, _IOWAIT, _IRQ, _SOFTIRQ, _STEAL = range(8)
+
+
+@dataclass(frozen=True)
+class CpuShare:
+    """How the machine's CPU time was spent over an interval: `busy` running anything (ours or another's),
+    `steal` taken by the hypervisor for other guests; fractions of all CPUs' time."""
+
+    busy: float
+    steal: float
+
+    def __str__(self) -> str:
+        return f"busy {self.busy:.0%}, stolen {self.steal:.0%}"
+
+
+def cpu_ticks() -> list[int] | None:
+    """The machine's CPU time so far (None where there is no /proc/stat)."""
+    try:
+        with open("/proc/stat") as stat:
+            return [int(field) for field in stat.readline().split()[1:9]]
+    except (OSError, ValueError):
+        return None
+
+
+def cpu_share(before: list[int] | None, after: list[int] | None) -> CpuShare | None:
+    if before is None or after is None:
+        return None
+    spent = [b - a for a, b in zip(before, after, strict=True)]
+    total = sum(spent) or 1
+    busy = sum(spent[i] for i in (_USER, _NICE, _SYSTEM, _IRQ, _SOFTIRQ))
+    return CpuShare(busy / total, spent[_STEAL] / total)
+
+
+def idle_machine_share(seconds: float = 1.0) -> CpuShare | None:
+    """The CPU others use while this process sleeps: what a benchmark about to start competes with."""
+    before = cpu_ticks()
+    time.sleep(seconds)
+    return cpu_share(before, cpu_ticks())
 
 
 def ms(seconds: float) -> str:

@@ -119,6 +119,8 @@ def webhook(run: Run) -> list[Figure]:
                 "bare": round(result.bare.rate, 1),
                 "ratio": round(ratio, 3),
                 "round_ratios": [round(r, 3) for r in result.ratios],
+                "machine_busy": result.machine and round(result.machine.busy, 3),
+                "machine_stolen": result.machine and round(result.machine.steal, 3),
                 "requests": requests,
                 "errors": errors,
             },

@@ -17,10 +17,14 @@ from dataclasses import dataclass
 import redis
 
 from bench.common import (
+    CpuShare,
     bench_database,
     bench_redis_url,
+    cpu_share,
+    cpu_ticks,
     free_port,
     gunicorn,
+    idle_machine_share,
     percentile,
     print_table,
     summary,
@@ -59,6 +63,7 @@ class Comparison:
     ratios: list[float]
     bare_latency: LoadResult
     coach_latency: LoadResult
+    machine: CpuShare | None  # the machine's CPU over the throughput rounds
 
     @property
     def ratio(self) -> float:
@@ -75,14 +80,21 @@ def compare(
         "coach": ("wsgi:app", {}),
     }
     with serve_side_by_side(env, apps) as bases:
+        before = cpu_ticks()
         results = alternate_rounds(bases, requests, concurrency, rounds)
+        machine = cpu_share(before, cpu_ticks())
         makers = {name: make_signed(base) for name, base in bases.items()}
         latency = {
             name: fixed_rate(base, "/twilio/sms", makers[name], rate, seconds) for name, base in bases.items()
         }
     ratios = [c.rate / b.rate for b, c in zip(results["bare"], results["coach"], strict=True)]
     return Comparison(
-        _pooled(results["bare"]), _pooled(results["coach"]), ratios, latency["bare"], latency["coach"]
+        _pooled(results["bare"]),
+        _pooled(results["coach"]),
+        ratios,
+        latency["bare"],
+        latency["coach"],
+        machine,
     )
 
 
@@ -147,6 +159,7 @@ def main() -> None:
         "TWILIO_AUTH_TOKEN": TOKEN,
         "SMS_BACKEND": "console",
     }
+    quiet = idle_machine_share()
     result = compare(env, args.requests, args.concurrency, args.rate, args.seconds, args.rounds)
     redis.Redis.from_url(redis_url).flushdb()
 
@@ -172,6 +185,13 @@ def main() -> None:
             ("bare Flask <Response/>", summary(bare.latencies), f"errors {bare.errors}"),
             ("Coach /twilio/sms", summary(coach.latencies), f"errors {coach.errors}"),
             ("Coach p99 (target < 50 ms)", f"{p99 * 1000:.1f} ms", _verdict(p99 < 0.05)),
+        ],
+    )
+    print_table(
+        "The machine's CPU (others' work slows Coach, three processes a text, more than the bare route)",
+        [
+            ("before the run, nothing of ours running", str(quiet or "unknown"), ""),
+            ("during the throughput rounds", str(result.machine or "unknown"), ""),
         ],
     )
     errors = result.coach.errors + result.coach_latency.errors
