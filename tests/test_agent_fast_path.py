@@ -301,6 +301,66 @@ def test_whats_today_while_paused_says_the_plan_is_paused(db: Session, settings:
     assert "paused" in body and "RESUME" in body
 
 
+# ---------------------------------------------------------------- moving a day's workout
+
+
+def test_move_today_to_friday_moves_the_workout_and_says_where(db: Session, settings: Settings) -> None:
+    owner = make_trainee(db)
+    monday = workout_on(db, owner, MONDAY)
+    body = answered(say(db, owner, settings, "move today to Friday", now=at(MONDAY, 7)), "fast:move")
+    assert monday.scheduled_date == FRIDAY
+    assert body == "Done: today's workout moved to Fri Jan 11."
+    db.expire_all()
+    fridays = db.scalars(
+        sa.select(Workout).where(Workout.trainee_id == owner.id, Workout.scheduled_date == FRIDAY)
+    ).all()
+    assert len(fridays) == 2  # the scheduler texts both
+
+
+def test_a_workout_moved_to_today_comes_with_the_reply(db: Session, settings: Settings) -> None:
+    owner = make_trainee(db)
+    thursday = workout_on(db, owner, WEDNESDAY + timedelta(days=1))
+    text = "can I do tomorrow's workout today instead?"
+    body = answered(say(db, owner, settings, text, now=at(WEDNESDAY, 9)), "fast:move")
+    assert thursday.scheduled_date == WEDNESDAY
+    # today's daily text may have gone out already
+    assert body == f"Done: tomorrow's workout moved to today. Here it is:\n\n{thursday.sms_text}"
+    assert thursday.sms_text
+
+
+def test_moving_a_rest_day_or_a_finished_workout_changes_nothing(db: Session, settings: Settings) -> None:
+    owner = make_trainee(db)
+    rest = answered(say(db, owner, settings, "move today to friday", now=at(WEDNESDAY)), "fast:move_none")
+    assert rest == "There's no workout left today to move."
+
+    say(db, owner, settings, "squats 100kg 5x5", now=at(MONDAY))
+    done = answered(say(db, owner, settings, "push today to tomorrow", now=at(MONDAY, 19)), "fast:move_none")
+    assert done == "There's no workout left today to move."
+    assert workout_on(db, owner, MONDAY).status is WorkoutStatus.COMPLETED
+
+
+def test_moving_a_workout_to_its_own_day_says_so(db: Session, settings: Settings) -> None:
+    owner = make_trainee(db)
+    body = answered(say(db, owner, settings, "move friday to fri", now=at(MONDAY)), "fast:move_same")
+    assert body == "That workout is already on Friday."
+    assert workout_on(db, owner, FRIDAY).scheduled_date == FRIDAY
+
+
+def test_a_workout_is_not_moved_past_the_end_of_the_plan(db: Session, settings: Settings) -> None:
+    owner = make_trainee(db)
+    plan = db.scalars(sa.select(FitnessPlan).where(FitnessPlan.trainee_id == owner.id)).one()
+    plan.end_date = FRIDAY
+    body = answered(say(db, owner, settings, "move friday to saturday", now=at(MONDAY)), "fast:move_refused")
+    assert body.startswith("I can't move it there: Sat Jan 12 is outside your plan")
+    assert workout_on(db, owner, FRIDAY).scheduled_date == FRIDAY
+
+
+def test_a_move_without_a_plan_is_left_to_the_llm(db: Session, settings: Settings) -> None:
+    owner = factories.trainee(db, status=TraineeStatus.ACTIVE, time_zone="UTC")
+    factories.conversation(db, owner)
+    assert say(db, owner, settings, "move today to friday", now=at(MONDAY)) is None
+
+
 # ---------------------------------------------------------------- pause, resume, send time, opt-out, photo
 
 

@@ -8,6 +8,7 @@ import pytest
 
 from coach.agent.intents import (
     Acknowledgement,
+    MoveWorkout,
     OptOut,
     PausePlan,
     ResumePlan,
@@ -61,6 +62,11 @@ MONDAY = date(2030, 1, 7)
         ("workout today?", WorkoutDay(0)),
         ("what do I have Friday", WorkoutDay(weekday=5)),
         ("what's my workout", WorkoutDay(0)),
+        ("move today to Friday", MoveWorkout(WorkoutDay(0), WorkoutDay(weekday=5))),
+        ("Can we move tomorrow's workout to Sat?", MoveWorkout(WorkoutDay(1), WorkoutDay(weekday=6))),
+        ("push my thursday session to sun pls", MoveWorkout(WorkoutDay(weekday=4), WorkoutDay(weekday=7))),
+        ("reschedule the workout on fri to tmrw", MoveWorkout(WorkoutDay(weekday=5), WorkoutDay(1))),
+        ("can I do today's workout on Sunday instead", MoveWorkout(WorkoutDay(0), WorkoutDay(weekday=7))),
         ("ok thanks", Acknowledgement()),
         ("Thank you so much!", Acknowledgement()),
         ("got it 👍", Acknowledgement()),
@@ -85,6 +91,10 @@ def test_short_requests_are_understood(text: str, intent: object) -> None:
         "I'm back from the gym",
         "text me at 6 tomorrow",
         "move my workout to 6pm",  # the workout, not the text
+        "move my workout to friday",  # which one? the LLM asks
+        "move today",
+        "swap today and friday",
+        "move today to friday and make it shorter",
         "what's for dinner",
         "what did I do Friday",
         "done",

@@ -3,7 +3,8 @@
 `respond` is called for an active or paused trainee after safety triage found nothing. It answers:
 - a photo with no text (a short acknowledgement);
 - a rating right after "How hard was it, 1-10?" (`fast_log.record_rating`);
-- an opt-out in words, pause / resume, a new daily send time, "what's today" (`intents.classify`);
+- an opt-out in words, pause / resume, a new daily send time, "what's today", "move today to Friday"
+  (`intents.classify`);
 - "ok thanks" / "got it" / a thumbs-up after anything but a question: deliberately no reply;
 - a workout report the log parser understands in full (`fast_log.record_report`).
 Anything else, including a mix ("done but my knee hurts"), returns None and the LLM agent answers. Several
@@ -22,6 +23,7 @@ from coach.agent.fast_log import record_rating, record_report, remember_question
 from coach.agent.intents import (
     Acknowledgement,
     Intent,
+    MoveWorkout,
     OptOut,
     PausePlan,
     ResumePlan,
@@ -29,12 +31,13 @@ from coach.agent.intents import (
     WorkoutDay,
     classify,
 )
+from coach.agent.tools_common import workouts_on
 from coach.agent.turn import AgentReply, Turn
-from coach.agent.workout_days import day_answer
+from coach.agent.workout_days import day_answer, day_name, on_day
 from coach.messaging.inbound import opt_out
-from coach.models import Message
-from coach.models.enums import AgentOutcome, Direction, TraineeStatus
-from coach.training.changes import PlanNotFound, pause_plan, resume_plan
+from coach.models import FitnessPlan, Message
+from coach.models.enums import AgentOutcome, Direction, PlanStatus, TraineeStatus, WorkoutStatus
+from coach.training.changes import PlanNotFound, move_workout, pause_plan, resume_plan
 
 OPTED_OUT_TEXT = "You're unsubscribed from Coach. Reply START any time to come back."
 PHOTO_TEXT = (
@@ -91,9 +94,37 @@ def _act(session: Session, turn: Turn, intent: Intent) -> AgentReply | None:
     if isinstance(intent, WorkoutDay):
         body = day_answer(session, turn.trainee, intent.on(turn.local_date), turn.local_date)
         return None if body is None else _reply("workout_day", body, turn)
+    if isinstance(intent, MoveWorkout):
+        return _move(session, turn, intent)
     if isinstance(intent, Acknowledgement):
         return _acknowledged(session, turn)
     return None
+
+
+def _move(session: Session, turn: Turn, intent: MoveWorkout) -> AgentReply | None:
+    """Move the workout of one named day to another. Nothing to move, or a day it cannot go to, gets a plain
+    answer; a trainee without a plan is left to the LLM."""
+    trainee, today = turn.trainee, turn.local_date
+    source, target = intent.source.on(today), intent.target.on(today)
+    pending = [w for w in workouts_on(session, trainee.id, source) if w.status is WorkoutStatus.PENDING]
+    if not pending:
+        current_plan = sa.select(FitnessPlan.id).where(
+            FitnessPlan.trainee_id == trainee.id, FitnessPlan.status != PlanStatus.COMPLETED
+        )
+        if session.scalar(current_plan.limit(1)) is None:
+            return None
+        body = f"There's no workout left {on_day(day_name(source, today))} to move."
+        return _reply("move_none", body, turn)
+    if target == source:
+        return _reply("move_same", f"That workout is already {on_day(day_name(target, today))}.", turn)
+    try:
+        move_workout(session, trainee.id, pending[0].id, target, today=today)
+    except (ValueError, LookupError) as exc:  # after the plan's end; logged by another text meanwhile
+        return _reply("move_refused", f"I can't move it there: {exc}.", turn)
+    moved = f"Done: {day_name(source, today)}'s workout moved to "
+    if target == today:  # today's text may have gone out already, so here it is
+        return _reply("move", f"{moved}today. Here it is:\n\n{pending[0].sms_text}", turn)
+    return _reply("move", f"{moved}{target:%a %b} {target.day}.", turn)
 
 
 def _acknowledged(session: Session, turn: Turn) -> AgentReply | None:

@@ -7,7 +7,8 @@ phrasings below, or it is not understood and the LLM answers. Workout logs are n
 - `rating`: an answer on a 1-10 scale ("7", "8/10", "about a 6"); only meaningful right after the coach
   asked, so it is a separate function rather than an intent.
 - `classify`: opt-out in words, pausing or resuming the plan, a new daily send time, which workout is on
-  a given day, or a bare acknowledgement ("ok thanks", "got it", a thumbs-up).
+  a given day, moving one day's workout to another day, or a bare acknowledgement ("ok thanks", "got it", a
+  thumbs-up).
 """
 
 from __future__ import annotations
@@ -74,11 +75,19 @@ class WorkoutDay:
 
 
 @dataclass(frozen=True)
+class MoveWorkout:
+    """ "move today to Friday", "can we push tomorrow's workout to Sat": a named day's workout to another."""
+
+    source: WorkoutDay
+    target: WorkoutDay
+
+
+@dataclass(frozen=True)
 class Acknowledgement:
     """ "ok thanks", "got it", "sounds good", a thumbs-up: nothing asked, nothing to do."""
 
 
-Intent = OptOut | PausePlan | ResumePlan | SendTime | WorkoutDay | Acknowledgement
+Intent = OptOut | PausePlan | ResumePlan | SendTime | WorkoutDay | MoveWorkout | Acknowledgement
 
 
 def normalise(text: str) -> str:
@@ -196,7 +205,8 @@ _WEEKDAYS = {
     **dict.fromkeys(("saturday", "sat"), 6),
     **dict.fromkeys(("sunday", "sun"), 7),
 }
-_DAY = "(?P<day>" + "|".join(sorted([*_DAY_NAMES, *_WEEKDAYS], key=len, reverse=True)) + ")"
+_DAY_WORDS = "|".join(sorted([*_DAY_NAMES, *_WEEKDAYS], key=len, reverse=True))
+_DAY = f"(?P<day>{_DAY_WORDS})"
 _SESSION = r"(?:workout|session|training|plan|program|lift)"
 _WORKOUT_DAY = tuple(
     re.compile(pattern)
@@ -215,6 +225,24 @@ _WORKOUT_DAY = tuple(
         + _DAY,
         r"(?:do|am) i (?:train|training|work out|lift|lifting|have to train)(?: on)? " + _DAY,
         r"(?:whats|what is) (?:my|the) (?:workout|session)(?P<day>)",
+    )
+)
+
+# Both days named: "move today to friday", "push my thursday session to sat", "can i do todays workout on
+# sunday instead". Without a day to move from ("move my workout to friday") the LLM asks which.
+_FROM = f"(?P<source>{_DAY_WORDS})s?(?: {_SESSION})?"
+_TO = f"(?:on )?(?P<target>{_DAY_WORDS})(?: instead)?"
+_MOVE_VERB = r"(?:move|push|shift|switch|reschedule|bump|change)"
+_MOVE = tuple(
+    re.compile(pattern)
+    for pattern in (
+        _ASK + _MOVE_VERB + r"(?: my| the)? " + _FROM + r" (?:to|till|until|til) " + _TO,
+        _ASK + _MOVE_VERB + r"(?: my| the)? " + _SESSION + r" (?:on |for |from )?(?P<source>"
+        f"{_DAY_WORDS}) (?:to|till|until|til) " + _TO,
+        r"(?:(?:can|could) i |i will |ill |id rather |i would rather |i want to |let me )?do(?: my)? "
+        + _FROM
+        + " "
+        + _TO,
     )
 )
 
@@ -303,6 +331,9 @@ def classify(text: str) -> Intent | None:
     workout_day = _first_fullmatch(_WORKOUT_DAY, words)
     if workout_day:
         return _workout_day(workout_day.group("day"))
+    move = _first_fullmatch(_MOVE, words)
+    if move:
+        return MoveWorkout(_workout_day(move.group("source")), _workout_day(move.group("target")))
     return None
 
 

@@ -33,7 +33,7 @@ def day_answer(session: Session, trainee: Trainee, day: date, today: date) -> st
     open_ones = [w for w in workouts if w.status is WorkoutStatus.PENDING]
     if open_ones:
         return "\n\n".join(w.sms_text or _render(w, trainee) for w in open_ones)
-    name = _day_name(day, today)
+    name = day_name(day, today)
     if any(w.status is WorkoutStatus.COMPLETED for w in workouts):
         return f"You've already done {name}'s workout. Nice work!"
     if workouts:
@@ -51,7 +51,7 @@ def day_answer(session: Session, trainee: Trainee, day: date, today: date) -> st
         .limit(1)
     )
     if upcoming is None:
-        return f"Nothing is scheduled {_on(name)}, and there are no more workouts in your plan."
+        return f"Nothing is scheduled {on_day(name)}, and there are no more workouts in your plan."
     rest = "Rest day today" if name == "today" else f"{name.capitalize()} is a rest day"
     return f"{rest}. Next workout: {upcoming:%a %b} {upcoming.day}. Sleep well, eat well!"
 
@@ -75,7 +75,7 @@ def _render(workout: Workout, trainee: Trainee) -> str:
     return render_workout(workout_view(workout), trainee.units, workout.microcycle.mesocycle.phase.value)
 
 
-def _day_name(day: date, today: date) -> str:
+def day_name(day: date, today: date) -> str:
     if day == today:
         return "today"
     if day == today + timedelta(days=1):
@@ -83,5 +83,5 @@ def _day_name(day: date, today: date) -> str:
     return f"{day:%A}"
 
 
-def _on(name: str) -> str:
+def on_day(name: str) -> str:
     return name if name in ("today", "tomorrow") else f"on {name}"
