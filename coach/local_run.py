@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -71,8 +72,37 @@ def run(
 ) -> int:
     """Start everything and open the SMS simulator (in a terminal).
 
-    With check=True, exit 0 once /healthz answers 200 (used by tests and CI).
+    With check=True, exit 0 once /healthz answers 200 (used by tests and CI). A hang-up (the terminal
+    closed) or a SIGTERM stops everything as Ctrl-C does: otherwise gunicorn (which takes SIGHUP as "reload")
+    and the embedded servers would be left running, still holding the port.
     """
+    if _listening(port):
+        print(
+            f"coach: 127.0.0.1:{port} is already in use (another `make run`?); stop it, or pass --port",
+            file=sys.stderr,
+        )
+        return 1
+    previous = {sig: signal.signal(sig, _interrupt) for sig in (signal.SIGHUP, signal.SIGTERM)}
+    try:
+        return _run(port, check, keep_services, phone)
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+
+
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
+
+
+def _listening(port: int) -> bool:
+    try:
+        socket.create_connection(("127.0.0.1", port), timeout=1).close()
+    except OSError:
+        return False
+    return True
+
+
+def _run(port: int, check: bool, keep_services: bool, phone: str) -> int:
     settings = load_settings()
     if settings.public_base_url == "http://127.0.0.1:8000" and port != 8000:
         settings = replace(settings, public_base_url=f"http://127.0.0.1:{port}")

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
+import signal
 import socket
 import subprocess
 import sys
 from datetime import UTC, datetime
+
+import pytest
 
 from coach.scheduling.tick import last_tick
 from tests import servers
@@ -41,6 +45,88 @@ def test_coach_run_brings_up_web_worker_and_scheduler_with_healthz_ok(tmp_path, 
     assert result.returncode == 0, result.stdout + result.stderr
     assert f"up at http://127.0.0.1:{port}" in result.stdout
     assert "movement library ready" in result.stdout
+
+
+def test_coach_run_refuses_a_port_already_in_use_instead_of_reporting_that_server_as_up(tmp_path, settings):
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = subprocess.run(
+            [sys.executable, "-m", "coach.cli", "run", "--check", "--port", str(port)],
+            env=_env(tmp_path, "coach_test_run", settings.redis_url),
+            capture_output=True,
+            text=True,
+            timeout=60,
+            cwd=servers.ROOT,
+        )
+    assert result.returncode == 1
+    assert f"127.0.0.1:{port} is already in use" in result.stderr
+    assert "up at" not in result.stdout
+
+
+def _children(pid: int) -> set[int]:
+    found = set()
+    with contextlib.suppress(FileNotFoundError):
+        for task in os.listdir(f"/proc/{pid}/task"):
+            with open(f"/proc/{pid}/task/{task}/children") as listed:
+                found.update(int(child) for child in listed.read().split())
+    return found
+
+
+def _descendants(pid: int) -> set[int]:
+    found = _children(pid)
+    for child in list(found):
+        found |= _descendants(child)
+    return found
+
+
+def _alive(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            return stat.read().rsplit(")", 1)[1].split()[0] != "Z"
+    except FileNotFoundError:
+        return False
+
+
+@pytest.mark.parametrize("signum", [signal.SIGHUP, signal.SIGTERM])
+def test_coach_run_stops_web_worker_and_scheduler_when_its_terminal_closes(tmp_path, settings, signum):
+    port = _free_port()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "coach.cli", "run", "--port", str(port)],
+        env=_env(tmp_path, "coach_test_run", settings.redis_url),
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        cwd=servers.ROOT,
+        start_new_session=True,  # the signal reaches coach run alone: the worst case for its children
+    )
+    children: set[int] = set()
+    try:
+        assert proc.stdout is not None
+        for line in proc.stdout:
+            if "press Ctrl-C to stop" in line:
+                break
+        assert len(_children(proc.pid)) == 3  # web, worker, scheduler
+        children = _descendants(proc.pid)  # and theirs: gunicorn's workers, the worker's senders
+        proc.send_signal(signum)
+        assert proc.wait(timeout=60) == 0
+        assert not [child for child in children if _alive(child)]
+        assert not _listening(port)
+    finally:
+        for pid in [proc.pid, *children]:  # when the test fails, it leaves nothing running either
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)
+        proc.wait()
+
+
+def _listening(port: int) -> bool:
+    try:
+        socket.create_connection(("127.0.0.1", port), timeout=1).close()
+    except OSError:
+        return False
+    return True
 
 
 def test_scheduler_once_ticks_as_of_the_given_instant(tmp_path, settings, services):
