@@ -15,7 +15,7 @@ $(STAMP): pyproject.toml
 install: $(STAMP)
 
 run: install
-	$(VENV)/bin/coach run
+	$(VENV)/bin/coach run $(if $(RUN_PORT),--port $(RUN_PORT))
 
 test: install browser lint typecheck migrations-check pytest
 

@@ -78,7 +78,8 @@ def run(
     """
     if _listening(port):
         print(
-            f"coach: 127.0.0.1:{port} is already in use (another `make run`?); stop it, or pass --port",
+            f"coach: 127.0.0.1:{port} is already in use (another `make run`?); stop it, or choose another "
+            "port: `make run RUN_PORT=8001`",
             file=sys.stderr,
         )
         return 1
