@@ -35,9 +35,9 @@ from coach.agent.tools_common import workouts_on
 from coach.agent.turn import AgentReply, Turn
 from coach.agent.workout_days import day_answer, day_name, on_day
 from coach.messaging.inbound import opt_out
-from coach.models import FitnessPlan, Message
-from coach.models.enums import AgentOutcome, Direction, PlanStatus, TraineeStatus, WorkoutStatus
-from coach.training.changes import PlanNotFound, move_workout, pause_plan, resume_plan
+from coach.models import Message
+from coach.models.enums import AgentOutcome, Direction, TraineeStatus, WorkoutStatus
+from coach.training.changes import PlanNotFound, current_plan, move_workout, pause_plan, resume_plan
 
 OPTED_OUT_TEXT = "You're unsubscribed from Coach. Reply START any time to come back."
 PHOTO_TEXT = (
@@ -108,10 +108,7 @@ def _move(session: Session, turn: Turn, intent: MoveWorkout) -> AgentReply | Non
     source, target = intent.source.on(today), intent.target.on(today)
     pending = [w for w in workouts_on(session, trainee.id, source) if w.status is WorkoutStatus.PENDING]
     if not pending:
-        current_plan = sa.select(FitnessPlan.id).where(
-            FitnessPlan.trainee_id == trainee.id, FitnessPlan.status != PlanStatus.COMPLETED
-        )
-        if session.scalar(current_plan.limit(1)) is None:
+        if current_plan(session, trainee.id) is None:
             return None
         body = f"There's no workout left {on_day(day_name(source, today))} to move."
         return _reply("move_none", body, turn)

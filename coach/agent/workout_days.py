@@ -11,8 +11,9 @@ from datetime import date, timedelta
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, joinedload, selectinload
 
-from coach.models import FitnessPlan, Mesocycle, Microcycle, Trainee, Workout, WorkoutExercise
+from coach.models import Mesocycle, Microcycle, Trainee, Workout, WorkoutExercise
 from coach.models.enums import PlanStatus, WorkoutStatus
+from coach.training.changes import current_plan
 from coach.training.render import render_workout, workout_view
 
 PAUSED_TEXT = "Your plan is paused, so nothing is scheduled. Text RESUME when you're ready to train again."
@@ -20,11 +21,7 @@ PAUSED_TEXT = "Your plan is paused, so nothing is scheduled. Text RESUME when yo
 
 def day_answer(session: Session, trainee: Trainee, day: date, today: date) -> str | None:
     """The workout text(s) for `day`, or a short rest-day line; None when the trainee has no current plan."""
-    plan = session.scalar(
-        sa.select(FitnessPlan).where(
-            FitnessPlan.trainee_id == trainee.id, FitnessPlan.status != PlanStatus.COMPLETED
-        )
-    )
+    plan = current_plan(session, trainee.id)
     if plan is None:
         return None
     if plan.status is PlanStatus.PAUSED:

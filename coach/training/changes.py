@@ -52,6 +52,7 @@ __all__ = [
     "WorkoutNotFound",
     "WorkoutNotPending",
     "adjust_difficulty",
+    "current_plan",
     "move_workout",
     "pause_plan",
     "resume_plan",
@@ -249,14 +250,19 @@ def resume_plan(session: Session, trainee_id: int) -> PlanStatusResult:
     return _set_status(session, trainee_id, PlanStatus.ACTIVE, TraineeStatus.ACTIVE)
 
 
-def _set_status(
-    session: Session, trainee_id: int, plan_status: PlanStatus, trainee_status: TraineeStatus
-) -> PlanStatusResult:
-    plan = session.scalar(
+def current_plan(session: Session, trainee_id: int) -> FitnessPlan | None:
+    """The trainee's current plan (active or paused; a new plan completes the one before), if any."""
+    return session.scalar(
         sa.select(FitnessPlan).where(
             FitnessPlan.trainee_id == trainee_id, FitnessPlan.status != PlanStatus.COMPLETED
         )
     )
+
+
+def _set_status(
+    session: Session, trainee_id: int, plan_status: PlanStatus, trainee_status: TraineeStatus
+) -> PlanStatusResult:
+    plan = current_plan(session, trainee_id)
     trainee = session.get(Trainee, trainee_id)
     if plan is None or trainee is None:
         raise PlanNotFound(f"trainee {trainee_id} has no current plan")
