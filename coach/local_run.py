@@ -76,7 +76,7 @@ def run(
     closed) or a SIGTERM stops everything as Ctrl-C does: otherwise gunicorn (which takes SIGHUP as "reload")
     and the embedded servers would be left running, still holding the port.
     """
-    if _listening(port):
+    if listening(port):
         print(
             f"coach: 127.0.0.1:{port} is already in use (another `make run`?); stop it, or choose another "
             "port: `make run RUN_PORT=8001`",
@@ -95,7 +95,8 @@ def _interrupt(signum: int, frame: object) -> None:
     raise KeyboardInterrupt
 
 
-def _listening(port: int) -> bool:
+def listening(port: int) -> bool:
+    """Something accepts connections on 127.0.0.1:`port`."""
     try:
         socket.create_connection(("127.0.0.1", port), timeout=1).close()
     except OSError:

@@ -13,6 +13,7 @@ from datetime import UTC, datetime
 
 import pytest
 
+from coach.local_run import listening
 from coach.scheduling.tick import last_tick
 from tests import servers
 
@@ -32,16 +33,21 @@ def _env(tmp_path, database: str, redis_url: str) -> dict[str, str]:
     }
 
 
-def test_coach_run_brings_up_web_worker_and_scheduler_with_healthz_ok(tmp_path, settings):
-    port = _free_port()
-    result = subprocess.run(
+def _run_check(tmp_path, settings, port: int, timeout: float = 180) -> subprocess.CompletedProcess[str]:
+    """`coach run --check --port PORT`: start everything, exit once /healthz answers."""
+    return subprocess.run(
         [sys.executable, "-m", "coach.cli", "run", "--check", "--port", str(port)],
         env=_env(tmp_path, "coach_test_run", settings.redis_url),
         capture_output=True,
         text=True,
-        timeout=180,
+        timeout=timeout,
         cwd=servers.ROOT,
     )
+
+
+def test_coach_run_brings_up_web_worker_and_scheduler_with_healthz_ok(tmp_path, settings):
+    port = _free_port()
+    result = _run_check(tmp_path, settings, port)
     assert result.returncode == 0, result.stdout + result.stderr
     assert f"up at http://127.0.0.1:{port}" in result.stdout
     assert "movement library ready" in result.stdout
@@ -52,14 +58,7 @@ def test_coach_run_refuses_a_port_already_in_use_instead_of_reporting_that_serve
         taken.bind(("127.0.0.1", 0))
         taken.listen()
         port = taken.getsockname()[1]
-        result = subprocess.run(
-            [sys.executable, "-m", "coach.cli", "run", "--check", "--port", str(port)],
-            env=_env(tmp_path, "coach_test_run", settings.redis_url),
-            capture_output=True,
-            text=True,
-            timeout=60,
-            cwd=servers.ROOT,
-        )
+        result = _run_check(tmp_path, settings, port, timeout=60)
     assert result.returncode == 1
     assert f"127.0.0.1:{port} is already in use" in result.stderr
     assert "up at" not in result.stdout
@@ -113,20 +112,12 @@ def test_coach_run_stops_web_worker_and_scheduler_when_its_terminal_closes(tmp_p
         proc.send_signal(signum)
         assert proc.wait(timeout=60) == 0
         assert not [child for child in children if _alive(child)]
-        assert not _listening(port)
+        assert not listening(port)
     finally:
         for pid in [proc.pid, *children]:  # when the test fails, it leaves nothing running either
             with contextlib.suppress(ProcessLookupError):
                 os.kill(pid, signal.SIGKILL)
         proc.wait()
-
-
-def _listening(port: int) -> bool:
-    try:
-        socket.create_connection(("127.0.0.1", port), timeout=1).close()
-    except OSError:
-        return False
-    return True
 
 
 def test_scheduler_once_ticks_as_of_the_given_instant(tmp_path, settings, services):
