@@ -7,7 +7,7 @@ import secrets
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from rq import Queue, SimpleWorker
+from rq import Queue
 from rq.job import Job
 from twilio.request_validator import RequestValidator
 
@@ -16,6 +16,7 @@ from coach.bootstrap import Services
 from coach.jobs import QUEUES
 from coach.messaging import answer_jobs
 from coach.messaging.sms import TwilioSender
+from coach.worker import Worker
 from tests.doubles.twilio_api import TwilioApiDouble
 
 _phones: Iterator[int] = itertools.count(5557000000)
@@ -69,11 +70,11 @@ def use_twilio_double(services: Services, double: TwilioApiDouble, timeout_secon
 
 
 def run_jobs(services: Services) -> None:
-    """Run every queued job in this process until the queues are empty (RQ's SimpleWorker, burst mode)."""
+    """Run every queued job in this process until the queues are empty (coach's Worker, burst mode)."""
     assert answer_jobs.drain_all()  # the answers to texts this process's webhooks took are enqueued
     jobs.install(services)
     queues = [Queue(name, connection=services.redis) for name in QUEUES]
-    SimpleWorker(queues, connection=services.redis).work(burst=True)
+    Worker(queues, connection=services.redis).work(burst=True)
 
 
 def run_retries(services: Services) -> None:

@@ -137,11 +137,11 @@ def _explode() -> None:
 
 def _failed_job(services) -> str:
     """A job on the send queue that ran and failed, as RQ records it."""
-    from rq import SimpleWorker
+    from coach.worker import Worker
 
     queue = Queue("send", connection=services.redis)
     job = queue.enqueue(_explode, job_id="send-doomed")
-    SimpleWorker([queue], connection=services.redis).work(burst=True)
+    Worker([queue], connection=services.redis).work(burst=True)
     assert job.id in FailedJobRegistry("send", connection=services.redis)
     return job.id
 

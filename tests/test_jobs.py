@@ -10,11 +10,12 @@ from datetime import UTC, datetime
 
 import pytest
 from redis.exceptions import ResponseError
-from rq import Queue, Retry, SimpleWorker
+from rq import Queue, Retry
 from rq.job import Job, JobStatus
 
 from coach import jobs
 from coach.messaging import tasks
+from coach.worker import Worker
 
 
 @jobs.job("default", timeout=30, retries=0)
@@ -38,7 +39,7 @@ def test_a_long_job_is_still_pending_while_it_runs_and_abandoned_once_its_worker
 
     looker = threading.Thread(target=look_while_it_runs)
     looker.start()
-    SimpleWorker([Queue("default", connection=committed.redis)], connection=committed.redis).work(burst=True)
+    Worker([Queue("default", connection=committed.redis)], connection=committed.redis).work(burst=True)
     looker.join(timeout=10)
     assert seen == [{job.id}]  # its heartbeat was fresh
     assert job.return_value() == "done"
@@ -127,7 +128,7 @@ def test_enqueue_writes_what_rqs_own_enqueue_writes_and_a_worker_runs_it(committ
 
     fetched = Job.fetch("ours-1", connection=redis)
     assert (fetched.retries_left, fetched.retry_intervals, fetched.timeout) == (2, [5, 30], 45)
-    SimpleWorker([queue], connection=redis).work(burst=True)
+    Worker([queue], connection=redis).work(burst=True)
     assert fetched.return_value() == "a"
     assert Job.fetch(second, connection=redis).return_value() == "b"
     assert fetched.get_status() == JobStatus.FINISHED
@@ -163,7 +164,7 @@ def test_a_batch_of_jobs_is_enqueued_in_order_each_as_a_single_enqueue_leaves_it
         return stored
 
     assert fields("batch-0") == fields("single-0")
-    SimpleWorker([queue], connection=redis).work(burst=True)
+    Worker([queue], connection=redis).work(burst=True)
     assert [Job.fetch(job_id, connection=redis).return_value() for job_id, _ in calls] == [
         f"arg {n}" for n in range(5)
     ]

@@ -9,7 +9,7 @@ from collections import defaultdict
 from datetime import UTC, datetime, timedelta
 
 import sqlalchemy as sa
-from rq import Queue, SimpleWorker
+from rq import Queue
 from rq.job import Job, JobStatus
 
 from coach import jobs
@@ -17,6 +17,7 @@ from coach.messaging import answer_jobs, delivery, outbox
 from coach.models import Message, OutboundMessage, Trainee
 from coach.models.enums import DeliveryState, Direction, OutboundKind, TraineeStatus
 from coach.scheduling.tick import run_tick
+from coach.worker import Worker
 from tests.messaging_helpers import (
     inbound_params,
     new_phone,
@@ -91,7 +92,7 @@ def test_the_answer_job_sends_its_own_reply_without_waiting_for_a_send_job(
     phone = new_phone()
     _post(live_server, committed, "/twilio/sms", inbound_params(phone, "hi"))
     jobs.install(committed)
-    SimpleWorker([Queue("agent", connection=committed.redis)], connection=committed.redis).work(burst=True)
+    Worker([Queue("agent", connection=committed.redis)], connection=committed.redis).work(burst=True)
     assert [m["to"] for m in twilio_api.messages] == [phone]
     assert queued_job_ids(committed, "send") == []
 

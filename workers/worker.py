@@ -8,11 +8,12 @@ import logging
 import os
 import socket
 
-from rq import Queue, SimpleWorker
+from rq import Queue
 
 from coach import jobs
 from coach.bootstrap import Services, bootstrap
 from coach.jobs import QUEUES
+from coach.worker import Worker
 
 # The answer and send jobs, next week's preparation, and what that job imports lazily.
 JOB_MODULES = ("coach.messaging.tasks", "coach.scheduling.weekly", "coach.training.progression")
@@ -43,12 +44,12 @@ def main() -> None:
     preload(services)
     queues = [Queue(name, connection=services.redis) for name in QUEUES]
     name = f"coach-{socket.gethostname()}-{os.getpid()}"
-    # Jobs run in this process (SimpleWorker), not in a child forked per job: a forked child pays for a new
+    # Jobs run in this process (a SimpleWorker), not in a child forked per job: a forked child pays for a new
     # database connection and copy-on-write page faults, about 100 ms a job, more than a fast-path answer
     # takes. Job timeouts still apply (SIGALRM). A worker killed mid-job is recovered like a killed child:
     # RQ's retry or the sweeper runs the job again, and every job is idempotent.
     # with_scheduler: RQ moves jobs waiting out a retry interval back onto their queue.
-    SimpleWorker(queues, connection=services.redis, name=name).work(with_scheduler=True)
+    Worker(queues, connection=services.redis, name=name).work(with_scheduler=True)
 
 
 if __name__ == "__main__":

@@ -1,0 +1,40 @@
+"""The worker every process runs jobs with: it stops promptly, whatever its command listener is doing."""
+
+from __future__ import annotations
+
+import threading
+import time
+
+from rq import Queue
+
+from coach.worker import Worker
+
+
+def _wait_until(condition, timeout: float = 5) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, "timed out"
+        time.sleep(0.005)
+
+
+def test_a_worker_stops_at_once_when_its_listener_read_the_unsubscribe_reply_first(redis_client) -> None:
+    worker = Worker([Queue("default", connection=redis_client)], connection=redis_client)
+    worker.subscribe()
+    pubsub = worker.pubsub
+    _wait_until(lambda: pubsub.subscribed)
+    send_unsubscribe = pubsub.unsubscribe
+
+    def unsubscribe_then_let_the_listener_read_the_reply(*args, **kwargs):
+        # What a busy machine does now and then: the listener thread runs before the worker's next line.
+        result = send_unsubscribe(*args, **kwargs)
+        _wait_until(lambda: not pubsub.subscribed)
+        return result
+
+    pubsub.unsubscribe = unsubscribe_then_let_the_listener_read_the_reply  # type: ignore[method-assign]
+    stopping = threading.Thread(target=worker.unsubscribe, daemon=True)
+    started = time.monotonic()
+    stopping.start()
+    stopping.join(timeout=10)
+    assert not stopping.is_alive(), "the worker waited out its listener's 60 s poll"
+    assert time.monotonic() - started < 3
+    assert not worker.pubsub_thread.is_alive()
