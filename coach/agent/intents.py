@@ -205,8 +205,8 @@ _WEEKDAYS = {
     **dict.fromkeys(("saturday", "sat"), 6),
     **dict.fromkeys(("sunday", "sun"), 7),
 }
-_DAY_WORDS = "|".join(sorted([*_DAY_NAMES, *_WEEKDAYS], key=len, reverse=True))
-_DAY = f"(?P<day>{_DAY_WORDS})"
+DAY_WORDS = "|".join(sorted([*_DAY_NAMES, *_WEEKDAYS], key=len, reverse=True))
+_DAY = f"(?P<day>{DAY_WORDS})"
 _SESSION = r"(?:workout|session|training|plan|program|lift)"
 _WORKOUT_DAY = tuple(
     re.compile(pattern)
@@ -230,15 +230,15 @@ _WORKOUT_DAY = tuple(
 
 # Both days named: "move today to friday", "push my thursday session to sat", "can i do todays workout on
 # sunday instead". Without a day to move from ("move my workout to friday") the LLM asks which.
-_FROM = f"(?P<source>{_DAY_WORDS})s?(?: {_SESSION})?"
-_TO = f"(?:on )?(?P<target>{_DAY_WORDS})(?: instead)?"
+_FROM = f"(?P<source>{DAY_WORDS})s?(?: {_SESSION})?"
+_TO = f"(?:on )?(?P<target>{DAY_WORDS})(?: instead)?"
 _MOVE_VERB = r"(?:move|push|shift|switch|reschedule|bump|change)"
 _MOVE = tuple(
     re.compile(pattern)
     for pattern in (
         _ASK + _MOVE_VERB + r"(?: my| the)? " + _FROM + r" (?:to|till|until|til) " + _TO,
         _ASK + _MOVE_VERB + r"(?: my| the)? " + _SESSION + r" (?:on |for |from )?(?P<source>"
-        f"{_DAY_WORDS}) (?:to|till|until|til) " + _TO,
+        f"{DAY_WORDS}) (?:to|till|until|til) " + _TO,
         r"(?:(?:can|could) i |i will |ill |id rather |i would rather |i want to |let me )?do(?: my)? "
         + _FROM
         + " "
@@ -328,12 +328,12 @@ def classify(text: str) -> Intent | None:
     send_time = _first_fullmatch(_SEND_TIME, words)
     if send_time:
         return _send_time(send_time)
-    workout_day = _first_fullmatch(_WORKOUT_DAY, words)
-    if workout_day:
-        return _workout_day(workout_day.group("day"))
+    asked_day = _first_fullmatch(_WORKOUT_DAY, words)
+    if asked_day:
+        return workout_day(asked_day.group("day"))
     move = _first_fullmatch(_MOVE, words)
     if move:
-        return MoveWorkout(_workout_day(move.group("source")), _workout_day(move.group("target")))
+        return MoveWorkout(workout_day(move.group("source")), workout_day(move.group("target")))
     return None
 
 
@@ -356,7 +356,8 @@ def _send_time(match: re.Match[str]) -> SendTime:
     return SendTime(hour, minute, meridiem)
 
 
-def _workout_day(day: str) -> WorkoutDay:
+def workout_day(day: str) -> WorkoutDay:
+    """The day a day word names ("today", "tmrw", "fri"); no word means today ("what's my workout")."""
     if not day:  # "what's my workout": today's
         return WorkoutDay(0)
     if day in _WEEKDAYS:
