@@ -17,7 +17,7 @@ from coach.bootstrap import Services
 from coach.config import Settings
 from coach.conversation import answer
 from coach.messaging.quiet import zone
-from coach.models import AgentRun, FitnessPlan, OutboundMessage, Trainee, Workout
+from coach.models import AgentRun, FitnessPlan, OutboundMessage, Trainee, Workout, WorkoutExercise
 from coach.models.enums import AgentOutcome, DeliveryState, PlanStatus, TraineeStatus, WorkoutStatus
 from coach.scheduling.tick import run_tick
 from tests.agent_helpers import coached_trainee, outbound_bodies, owed, post_text
@@ -263,6 +263,35 @@ def test_two_invalid_tool_calls_end_in_the_fallback_and_change_nothing(
             sa.select(Workout.status).where(Workout.trainee_id == owner.id, Workout.scheduled_date == today)
         ).all()
     assert all(status is WorkoutStatus.PENDING for status in statuses)  # the skip was rolled back
+
+
+def test_knee_hurts_swap_is_done_and_answered_without_the_llm(
+    live_server: str, coach: Services, openai_api: OpenAIDouble, twilio_api: TwilioApiDouble
+) -> None:
+    owner = _trainee(coach)
+    with coach.sessions() as session:
+        upcoming = session.scalars(
+            sa.select(Workout)
+            .where(Workout.trainee_id == owner.id, Workout.status == WorkoutStatus.PENDING)
+            .order_by(Workout.scheduled_date)
+            .limit(1)
+        ).one()
+        workout_id = upcoming.id
+        main = next(row for row in upcoming.exercises if row.section.value == "main")
+        row_id, before = main.id, main.movement.name
+    post_text(live_server, coach, owner.phone, f"knee hurts, swap {before.lower()}")
+    run_jobs(coach)
+    [reply] = _sent_to(twilio_api, owner.phone)
+    with coach.sessions() as session:
+        after = session.get_one(WorkoutExercise, row_id).movement.name
+        lines = (session.get_one(Workout, workout_id).sms_text or "").splitlines()
+    assert after != before
+    assert any(line.startswith(after + " ") for line in lines)
+    assert not any(line.startswith(before + " ") for line in lines)
+    assert reply.startswith(f"Done: {after} instead of {before} in ") and "easier on your knee" in reply
+    assert openai_api.requests == []
+    [run] = _runs(coach, owner.id)
+    assert run.path == "fast:swap" and run.llm_calls == 0
 
 
 def test_please_stop_texting_me_confirms_once_and_opts_out(

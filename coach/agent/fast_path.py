@@ -4,7 +4,7 @@
 - a photo with no text (a short acknowledgement);
 - a rating right after "How hard was it, 1-10?" (`fast_log.record_rating`);
 - an opt-out in words, pause / resume, a new daily send time, "what's today", "move today to Friday"
-  (`intents.classify`);
+  (`intents.classify`), "knee hurts, swap lunges" (`swap_request.read_swap`, acted on by `fast_swap`);
 - "ok thanks" / "got it" / a thumbs-up after anything but a question: deliberately no reply;
 - a workout report the log parser understands in full (`fast_log.record_report`).
 Anything else, including a mix ("done but my knee hurts"), returns None and the LLM agent answers. Several
@@ -19,6 +19,7 @@ from datetime import time
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from coach.agent import fast_swap
 from coach.agent.fast_log import record_rating, record_report, remember_question
 from coach.agent.intents import (
     Acknowledgement,
@@ -31,6 +32,7 @@ from coach.agent.intents import (
     WorkoutDay,
     classify,
 )
+from coach.agent.swap_request import SwapRequest, read_swap
 from coach.agent.tools_common import workouts_on
 from coach.agent.turn import AgentReply, Turn
 from coach.agent.workout_days import day_answer, day_name, on_day
@@ -73,13 +75,14 @@ def respond(session: Session, turn: Turn) -> AgentReply | None:
     return record_report(session, turn)
 
 
-def _one_intent(turn: Turn) -> Intent | None:
+def _one_intent(turn: Turn) -> Intent | SwapRequest | None:
     """The intent every owed text states (two texts saying "pause" are one pause); None if they differ."""
-    intents = {classify(message.body) for message in turn.texts if message.body.strip()}
+    texts = [message.body for message in turn.texts if message.body.strip()]
+    intents = {classify(text) or read_swap(text) for text in texts}
     return intents.pop() if len(intents) == 1 else None
 
 
-def _act(session: Session, turn: Turn, intent: Intent) -> AgentReply | None:
+def _act(session: Session, turn: Turn, intent: Intent | SwapRequest) -> AgentReply | None:
     if isinstance(intent, OptOut):
         opt_out(session, turn.trainee, now=turn.now, source="sms:intent")
         reply = _reply("opt_out", OPTED_OUT_TEXT, turn)
@@ -96,6 +99,9 @@ def _act(session: Session, turn: Turn, intent: Intent) -> AgentReply | None:
         return None if body is None else _reply("workout_day", body, turn)
     if isinstance(intent, MoveWorkout):
         return _move(session, turn, intent)
+    if isinstance(intent, SwapRequest):
+        swapped = fast_swap.swap(session, turn, intent)
+        return None if swapped is None else _reply(*swapped, turn)
     if isinstance(intent, Acknowledgement):
         return _acknowledged(session, turn)
     return None

@@ -20,7 +20,8 @@ FLOOD_WINDOW = timedelta(minutes=1)
 
 CAPABILITIES = (
     "I can log a workout (e.g. 'squats 100kg 5x5 @8'), show 'today' or 'tomorrow', move a workout ('move "
-    "today to Friday'), 'pause' or 'resume', or change your text time ('text me at 7am')."
+    "today to Friday'), swap an exercise ('knee hurts, swap lunges'), 'pause' or 'resume', or change your "
+    "text time ('text me at 7am')."
 )
 FLOOD = "That's a lot of texts at once! Give me a minute, then send one message with what you need."
 OVER_BUDGET = "I've hit my limit for longer chats today, so I'll be brief until tomorrow. " + CAPABILITIES

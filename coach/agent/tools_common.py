@@ -61,9 +61,9 @@ def day_label(day: date) -> str:
     return f"{day:%a %b} {day.day}"
 
 
-def workouts_on(session: Session, trainee_id: int, day: date) -> list[Workout]:
-    """The trainee's workouts on `day` in their current (active or paused) plan, pending ones first."""
-    query = (
+def current_workouts(trainee_id: int) -> sa.Select[Workout]:
+    """The trainee's workouts in their current (active or paused) plan, to narrow down and order."""
+    return (
         sa.select(Workout)
         .join(Microcycle, Microcycle.id == Workout.microcycle_id)
         .join(FitnessPlan, FitnessPlan.id == Microcycle.plan_id)
@@ -71,8 +71,15 @@ def workouts_on(session: Session, trainee_id: int, day: date) -> list[Workout]:
             Workout.trainee_id == trainee_id,
             FitnessPlan.trainee_id == trainee_id,
             FitnessPlan.status != PlanStatus.COMPLETED,
-            Workout.scheduled_date == day,
         )
+    )
+
+
+def workouts_on(session: Session, trainee_id: int, day: date) -> list[Workout]:
+    """The trainee's workouts on `day` in their current (active or paused) plan, pending ones first."""
+    query = (
+        current_workouts(trainee_id)
+        .where(Workout.scheduled_date == day)
         .order_by(Workout.status != WorkoutStatus.PENDING, Workout.id)
     )
     return list(session.scalars(query))

@@ -1,0 +1,128 @@
+"""The fast path's swap: "knee hurts, swap lunges" changes the next workout that has lunges, without an LLM.
+
+The exercise is looked for in the trainee's pending workouts from today on (the day named, or the coming
+week), by the library name it resolves to or by the words of its name ("lunges" finds a Dumbbell Reverse
+Lunge). The swap itself is `coach.training.changes.swap_exercise`, the same as the LLM's tool: the
+replacement comes from the library, fits the trainee's equipment and limitations, and spares the joint the
+text says hurts. A text naming nothing in their workouts, or a replacement the library does not know, is
+left to the LLM. Nothing here commits.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, timedelta
+
+from sqlalchemy.orm import Session, selectinload
+
+from coach.agent.swap_request import SwapRequest
+from coach.agent.tools_common import current_workouts, library_movement
+from coach.agent.turn import Turn
+from coach.agent.workout_days import day_name, on_day
+from coach.models import Workout, WorkoutExercise
+from coach.models.enums import ExerciseRole, WorkoutStatus
+from coach.training import changes
+from coach.training.changes_swap import NoSubstitute, joints_named
+from coach.training.log_parsing.movements import fold
+
+LOOK_AHEAD = timedelta(days=7)  # without a day named, the swap is for the next workout within a week
+STRETCHES = frozenset({ExerciseRole.WARMUP, ExerciseRole.COOLDOWN})
+PAIN_ADVICE = "If it's a sharp pain or it gets worse, stop and get it checked."
+
+
+def swap(session: Session, turn: Turn, request: SwapRequest) -> tuple[str, str] | None:
+    """(path, reply) once the swap is made or refused with a reason; None to leave the text to the LLM."""
+    today = turn.local_date
+    first = request.day.on(today) if request.day else today
+    workouts = _pending(session, turn.trainee.id, first, first if request.day else today + LOOK_AHEAD)
+    known = library_movement(request.exercise)
+    for workout in workouts:
+        rows = _matching(workout, request.exercise, known.slug if known else None)
+        names = sorted({row.movement.name for row in rows})
+        if len(names) > 1 and (request.replacement is not None or not _plural(request.exercise)):
+            listed = ", ".join(names[:-1]) + " or " + names[-1]
+            return "swap_which", f"Which one: {listed}? Text e.g. 'swap {names[0].lower()}'."
+        if rows:  # "swap lunges": every lunge in that workout
+            return _swap(session, turn, request, workout, rows)
+    if known is None or changes.current_plan(session, turn.trainee.id) is None:
+        return None
+    where = on_day(day_name(first, today)) if request.day else "this coming week"
+    return "swap_none", f"There's no {known.name} in your workouts {where}, so nothing to swap."
+
+
+def _swap(
+    session: Session, turn: Turn, request: SwapRequest, workout: Workout, rows: list[WorkoutExercise]
+) -> tuple[str, str] | None:
+    replacement = None
+    if request.replacement is not None:
+        named = library_movement(request.replacement)
+        if named is None:
+            return None  # a movement the library does not know: the LLM can ask what they mean
+        replacement = named.slug
+    swapped, refused = [], []
+    for row in rows:
+        try:
+            result = changes.swap_exercise(
+                session, turn.trainee.id, workout.id, row.movement.slug, request.reason, replacement
+            )
+        except NoSubstitute as exc:
+            refused.append(str(exc))
+        else:
+            swapped.append(f"{result.new_movement} instead of {result.old_movement}")
+    if not swapped:
+        return "swap_refused", " ".join(refused)
+    day = day_name(workout.scheduled_date, turn.local_date)
+    if workout.scheduled_date - turn.local_date >= timedelta(days=7):
+        day = f"next {day}"  # today's workout is done: "Tuesday" alone would read as today
+    sore = sorted(joint.replace("_", " ") for joint in joints_named(request.reason))
+    spared = f", easier on your {' and '.join(sore)}" if sore else ""
+    body = " ".join(
+        [
+            f"Done: {' and '.join(swapped)} in {day}'s workout{spared}.",
+            *refused,
+            "Same sets and reps; start light and find your weight.",
+            *([PAIN_ADVICE] if request.reason else []),
+        ]
+    )
+    if workout.scheduled_date == turn.local_date:  # today's text may have gone out already
+        body += f"\n\n{workout.sms_text}"
+    return "swap", body
+
+
+def _pending(session: Session, trainee_id: int, first: date, last: date) -> list[Workout]:
+    """The trainee's pending workouts dated first..last in their current plan, soonest first."""
+    query = (
+        current_workouts(trainee_id)
+        .where(Workout.status == WorkoutStatus.PENDING, Workout.scheduled_date.between(first, last))
+        .order_by(Workout.scheduled_date, Workout.id)
+        .options(selectinload(Workout.exercises).joinedload(WorkoutExercise.movement))
+    )
+    return list(session.scalars(query))
+
+
+def _matching(workout: Workout, phrase: str, slug: str | None) -> list[WorkoutExercise]:
+    """The workout's exercises the phrase names: the library movement it resolves to, else the exercises
+    whose name (or an alias) has all of the phrase's words ("lunges" -> Dumbbell Reverse Lunge), the
+    training ones before the warm-up and cool-down when both match."""
+    exact = [row for row in workout.exercises if row.movement.slug == slug]
+    if exact:
+        return exact[:1]
+    wanted = _words(phrase)
+    rows = [
+        row
+        for row in workout.exercises
+        if any(wanted <= _words(name) for name in (row.movement.name, *row.movement.aliases))
+    ]
+    # "swap squats" means the Hack Squat, not the Deep Squat Hold the session ends with.
+    training = [row for row in rows if row.section not in STRETCHES]
+    return training or rows
+
+
+def _plural(phrase: str) -> bool:
+    """ "lunges", "pull ups": the trainee means every one of them."""
+    last = phrase.split()[-1]
+    return last.endswith("s") and fold(last) != last
+
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(fold(word) for word in re.findall(r"[a-z0-9]+", text.lower()))

@@ -1,0 +1,146 @@
+"""The fast path's swap against a real saved plan: which exercises it changes, for what, and what it says.
+
+The plan (tests/test_agent_fast_path.py's example) trains Mon Jan 7 (upper: Barbell Bench Press, Pull-Up,
+Dumbbell Fly, Dumbbell Pullover, Dumbbell Floor Press, ..., Dumbbell Curl), Tue Jan 8 (lower: Barbell Back
+Squat, Romanian Deadlift, Goblet Lateral Lunge, Dumbbell Reverse Lunge, ..., a Deep Squat Hold to cool
+down), Thu Jan 10 and Fri Jan 11 (Conventional Deadlift, ...).
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from sqlalchemy.orm import Session
+
+from coach.agent.fast_swap import PAIN_ADVICE
+from coach.config import Settings
+from coach.models import Workout, WorkoutExercise
+from coach.models.enums import WorkoutStatus
+from coach.movements.library import load_library
+from tests.test_agent_fast_path import (
+    FRIDAY,
+    MONDAY,
+    TUESDAY,
+    WEDNESDAY,
+    answered,
+    at,
+    make_trainee,
+    say,
+    workout_on,
+)
+
+LIBRARY = {movement.slug: movement for movement in load_library().movements}
+
+
+def names(workout: Workout) -> list[str]:
+    return [row.movement.name for row in workout.exercises]
+
+
+def rows_named(workout: Workout, *wanted: str) -> list[WorkoutExercise]:
+    return [row for row in workout.exercises if row.movement.name in wanted]
+
+
+def test_knee_hurts_swap_lunges_swaps_every_lunge_of_the_next_workout_for_knee_friendly_ones(
+    db: Session, settings: Settings
+) -> None:
+    owner = make_trainee(db)
+    monday_before = names(workout_on(db, owner, MONDAY))
+    tuesday = workout_on(db, owner, TUESDAY)
+    lunges = rows_named(tuesday, "Goblet Lateral Lunge", "Dumbbell Reverse Lunge")  # swapped in place
+    body = answered(say(db, owner, settings, "Knee hurts, swap lunges", now=at(MONDAY, 7)), "fast:swap")
+    new = [row.movement for row in lunges]
+    assert len(new) == 2 and not any("Lunge" in movement.name for movement in new)
+    assert all("knee" not in LIBRARY[movement.slug].joint_stress for movement in new)
+    assert len({movement.slug for movement in new}) == 2  # two different movements, not one twice
+    assert body == (
+        f"Done: {new[0].name} instead of Goblet Lateral Lunge and {new[1].name} instead of Dumbbell Reverse "
+        "Lunge in tomorrow's workout, easier on your knee. Same sets and reps; start light and find your "
+        f"weight. {PAIN_ADVICE}"
+    )
+    assert "Lunge" not in (tuesday.sms_text or "") and new[0].name in (tuesday.sms_text or "")
+    assert names(workout_on(db, owner, MONDAY)) == monday_before
+
+
+def test_squats_means_the_squat_not_the_cool_down_stretch(db: Session, settings: Settings) -> None:
+    owner = make_trainee(db)
+    tuesday = workout_on(db, owner, TUESDAY)
+    body = answered(say(db, owner, settings, "swap squats, my back is sore", now=at(MONDAY, 7)), "fast:swap")
+    assert "Barbell Back Squat" not in names(tuesday) and "Deep Squat Hold" in names(tuesday)
+    assert " instead of Barbell Back Squat in tomorrow's workout, easier on your lower back. " in body
+
+
+def test_a_swap_in_todays_workout_comes_with_the_workout_as_it_is_now(
+    db: Session, settings: Settings
+) -> None:
+    owner = make_trainee(db)
+    body = answered(say(db, owner, settings, "can you swap the curls", now=at(MONDAY, 7)), "fast:swap")
+    monday = workout_on(db, owner, MONDAY)
+    assert "Dumbbell Curl" not in names(monday)
+    assert body.startswith("Done: ") and " instead of Dumbbell Curl in today's workout. " in body
+    assert PAIN_ADVICE not in body  # no pain was mentioned
+    assert body.endswith(f"\n\n{monday.sms_text}")
+
+
+def test_a_named_replacement_goes_in_on_the_day_named(db: Session, settings: Settings) -> None:
+    owner = make_trainee(db)
+    body = answered(
+        say(db, owner, settings, "swap tuesday's squats for leg press", now=at(MONDAY, 7)), "fast:swap"
+    )
+    assert body.startswith("Done: Leg Press instead of Barbell Back Squat in tomorrow's workout.")
+    assert "Leg Press" in names(workout_on(db, owner, TUESDAY))
+
+
+def test_a_replacement_the_trainee_cannot_do_is_refused_and_nothing_changes(
+    db: Session, settings: Settings
+) -> None:
+    owner = make_trainee(db)
+    before = names(workout_on(db, owner, TUESDAY))
+    text = f"swap squats for {LIBRARY['kettlebell_goblet_squat'].name}"
+    body = answered(say(db, owner, settings, text, now=at(MONDAY, 7)), "fast:swap_refused")
+    assert "needs kettlebell" in body
+    assert names(workout_on(db, owner, TUESDAY)) == before
+
+
+def test_a_singular_name_that_fits_two_exercises_asks_which_one(db: Session, settings: Settings) -> None:
+    owner = make_trainee(db)
+    before = names(workout_on(db, owner, MONDAY))
+    body = answered(say(db, owner, settings, "swap press today", now=at(MONDAY, 7)), "fast:swap_which")
+    assert (
+        body
+        == "Which one: Barbell Bench Press or Dumbbell Floor Press? Text e.g. 'swap barbell bench press'."
+    )
+    lunge = answered(say(db, owner, settings, "swap lunge for step up", now=at(MONDAY, 8)), "fast:swap_which")
+    assert lunge.startswith("Which one: Dumbbell Reverse Lunge or Goblet Lateral Lunge?")
+    assert names(workout_on(db, owner, MONDAY)) == before
+
+
+def test_an_exercise_not_in_the_coming_workouts_gets_a_plain_answer(db: Session, settings: Settings) -> None:
+    owner = make_trainee(db)
+    thrust = LIBRARY["hip_thrust"].name
+    body = answered(say(db, owner, settings, "swap the hip thrusts", now=at(MONDAY, 7)), "fast:swap_none")
+    assert body == f"There's no {thrust} in your workouts this coming week, so nothing to swap."
+    rest = answered(say(db, owner, settings, "swap the curls today", now=at(WEDNESDAY, 7)), "fast:swap_none")
+    assert rest == "There's no Barbell Curl in your workouts today, so nothing to swap."
+
+
+def test_a_finished_workout_is_left_as_it_was_and_the_next_one_changes(
+    db: Session, settings: Settings
+) -> None:
+    owner = make_trainee(db)
+    say(db, owner, settings, "done", now=at(TUESDAY, 19))
+    tuesday = workout_on(db, owner, TUESDAY)
+    assert tuesday.status is WorkoutStatus.COMPLETED
+    body = answered(say(db, owner, settings, "swap the rdl", now=at(TUESDAY, 20)), "fast:swap")
+    assert "Romanian Deadlift" in names(tuesday)
+    assert " instead of Romanian Deadlift in next Tuesday's workout." in body
+    assert "Romanian Deadlift" not in names(workout_on(db, owner, TUESDAY + timedelta(days=7)))
+    deadlift = answered(say(db, owner, settings, "swap deadlifts", now=at(TUESDAY, 21)), "fast:swap")
+    assert " instead of Conventional Deadlift in Friday's workout." in deadlift
+    assert "Conventional Deadlift" not in names(workout_on(db, owner, FRIDAY))
+
+
+def test_what_is_not_a_swap_of_a_known_exercise_is_left_to_the_llm(db: Session, settings: Settings) -> None:
+    owner = make_trainee(db)
+    for text in ("swap my rest day", "swap lunges and squats", "swap it", "swap squats for a sled drag"):
+        assert say(db, owner, settings, text, now=at(MONDAY, 7)) is None, text
+    assert "Barbell Back Squat" in names(workout_on(db, owner, TUESDAY))
