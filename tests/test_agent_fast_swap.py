@@ -144,3 +144,16 @@ def test_what_is_not_a_swap_of_a_known_exercise_is_left_to_the_llm(db: Session, 
     for text in ("swap my rest day", "swap lunges and squats", "swap it", "swap squats for a sled drag"):
         assert say(db, owner, settings, text, now=at(MONDAY, 7)) is None, text
     assert "Barbell Back Squat" in names(workout_on(db, owner, TUESDAY))
+
+
+def test_a_swap_that_cannot_be_planned_is_left_to_the_llm_with_nothing_changed(
+    db: Session, settings: Settings
+) -> None:
+    owner = make_trainee(db)
+    before = names(workout_on(db, owner, TUESDAY))
+    db.delete(owner.profile)  # a profile is what the swap plans with; without one it cannot
+    db.flush()
+    db.expire(owner)
+    assert say(db, owner, settings, "knee hurts, swap lunges", now=at(MONDAY, 7)) is None
+    db.expire_all()
+    assert names(workout_on(db, owner, TUESDAY)) == before

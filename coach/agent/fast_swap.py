@@ -59,16 +59,11 @@ def _swap(
         if named is None:
             return None  # a movement the library does not know: the LLM can ask what they mean
         replacement = named.slug
-    swapped, refused = [], []
-    for row in rows:
-        try:
-            result = changes.swap_exercise(
-                session, turn.trainee.id, workout.id, row.movement.slug, request.reason, replacement
-            )
-        except NoSubstitute as exc:
-            refused.append(str(exc))
-        else:
-            swapped.append(f"{result.new_movement} instead of {result.old_movement}")
+    try:
+        with session.begin_nested():  # anything unexpected leaves nothing half-swapped for the LLM's turn
+            swapped, refused = _swap_each(session, turn, request, workout, rows, replacement)
+    except (LookupError, ValueError):
+        return None
     if not swapped:
         return "swap_refused", " ".join(refused)
     day = day_name(workout.scheduled_date, turn.local_date)
@@ -87,6 +82,28 @@ def _swap(
     if workout.scheduled_date == turn.local_date:  # today's text may have gone out already
         body += f"\n\n{workout.sms_text}"
     return "swap", body
+
+
+def _swap_each(
+    session: Session,
+    turn: Turn,
+    request: SwapRequest,
+    workout: Workout,
+    rows: list[WorkoutExercise],
+    replacement: str | None,
+) -> tuple[list[str], list[str]]:
+    """What was swapped ("Hip Thrust instead of Reverse Lunge") and why what could not be was not."""
+    swapped, refused = [], []
+    for row in rows:
+        try:
+            result = changes.swap_exercise(
+                session, turn.trainee.id, workout.id, row.movement.slug, request.reason, replacement
+            )
+        except NoSubstitute as exc:
+            refused.append(str(exc))
+        else:
+            swapped.append(f"{result.new_movement} instead of {result.old_movement}")
+    return swapped, refused
 
 
 def _pending(session: Session, trainee_id: int, first: date, last: date) -> list[Workout]:
