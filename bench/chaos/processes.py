@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -104,6 +105,14 @@ class CoachProcesses:
             return 0, 0
         reports = [json.loads(line) for line in lines if line.startswith("{")]
         return len(reports), sum(int(report.get("answers_requeued", 0)) for report in reports)
+
+    def scheduler_requeued(self, name: str = "scheduler") -> int:
+        """Answers the minute scheduler's own ticks re-enqueued so far (it logs each tick's counts)."""
+        try:
+            text = (self.log_dir / f"{name}.log").read_text()
+        except FileNotFoundError:
+            return 0
+        return sum(int(found) for found in re.findall(r"'answers_requeued': (\d+)", text))
 
     def exited(self) -> dict[str, int]:
         """Processes that are no longer running, with their exit codes."""
