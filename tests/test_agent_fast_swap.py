@@ -123,6 +123,23 @@ def test_an_exercise_not_in_the_coming_workouts_gets_a_plain_answer(db: Session,
     assert rest == "There's no Barbell Curl in your workouts today, so nothing to swap."
 
 
+def test_a_sore_joint_with_nothing_to_swap_gets_asked_what_loads_it(db: Session, settings: Settings) -> None:
+    owner = make_trainee(db)
+    thrust = LIBRARY["hip_thrust"].name
+    text = "knee hurts, swap the hip thrusts"
+    body = answered(say(db, owner, settings, text, now=at(TUESDAY, 7)), "fast:swap_none")
+    loading = [
+        row.movement.name
+        for row in workout_on(db, owner, TUESDAY).exercises
+        if "knee" in row.movement.joint_stress and row.section.value not in ("warmup", "cooldown")
+    ]
+    assert loading  # the lower-body day loads the knee
+    assert body == (
+        f"There's no {thrust} in your workouts this coming week. Which exercise bothers your knee? "
+        f"Text e.g. 'swap {loading[0].lower()}'. {PAIN_ADVICE}"
+    )
+
+
 def test_a_finished_workout_is_left_as_it_was_and_the_next_one_changes(
     db: Session, settings: Settings
 ) -> None:

@@ -47,7 +47,24 @@ def swap(session: Session, turn: Turn, request: SwapRequest) -> tuple[str, str] 
     if known is None or changes.current_plan(session, turn.trainee.id) is None:
         return None
     where = on_day(day_name(first, today)) if request.day else "this coming week"
-    return "swap_none", f"There's no {known.name} in your workouts {where}, so nothing to swap."
+    body = f"There's no {known.name} in your workouts {where}"
+    return "swap_none", body + _which_hurts(request, workouts)
+
+
+def _which_hurts(request: SwapRequest, workouts: list[Workout]) -> str:
+    """The end of the "nothing to swap" reply: when something hurts, ask what loads it in the next workout."""
+    sore = joints_named(request.reason)
+    if not sore:
+        return ", so nothing to swap."
+    joints = " and ".join(sorted(joint.replace("_", " ") for joint in sore))
+    loading = [
+        row.movement.name
+        for workout in workouts[:1]
+        for row in workout.exercises
+        if row.section not in STRETCHES and sore & set(row.movement.joint_stress)
+    ]
+    example = f" Text e.g. 'swap {loading[0].lower()}'." if loading else ""
+    return f". Which exercise bothers your {joints}?{example} {PAIN_ADVICE}"
 
 
 def _swap(
