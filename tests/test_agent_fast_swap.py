@@ -9,14 +9,18 @@ down), Thu Jan 10 and Fri Jan 11 (Conventional Deadlift, ...).
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
+import pytest
+import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from coach.agent.fast_swap import PAIN_ADVICE
 from coach.config import Settings
-from coach.models import Workout, WorkoutExercise
+from coach.models import Movement, Workout, WorkoutExercise
 from coach.models.enums import WorkoutStatus
 from coach.movements.library import load_library
+from coach.training import changes
 from tests.test_agent_fast_path import (
     FRIDAY,
     MONDAY,
@@ -95,9 +99,9 @@ def test_a_replacement_the_trainee_cannot_do_is_refused_and_nothing_changes(
 ) -> None:
     owner = make_trainee(db)
     before = names(workout_on(db, owner, TUESDAY))
-    text = f"swap squats for {LIBRARY['kettlebell_goblet_squat'].name}"
+    text = f"knee is sore, swap squats for {LIBRARY['kettlebell_goblet_squat'].name}"
     body = answered(say(db, owner, settings, text, now=at(MONDAY, 7)), "fast:swap_refused")
-    assert "needs kettlebell" in body
+    assert "needs kettlebell" in body and body.endswith(PAIN_ADVICE)
     assert names(workout_on(db, owner, TUESDAY)) == before
 
 
@@ -118,9 +122,9 @@ def test_an_exercise_not_in_the_coming_workouts_gets_a_plain_answer(db: Session,
     owner = make_trainee(db)
     thrust = LIBRARY["hip_thrust"].name
     body = answered(say(db, owner, settings, "swap the hip thrusts", now=at(MONDAY, 7)), "fast:swap_none")
-    assert body == f"There's no {thrust} in your workouts this coming week, so nothing to swap."
+    assert body == f"There's no {thrust} left in your workouts this coming week, so nothing to swap."
     rest = answered(say(db, owner, settings, "swap the curls today", now=at(WEDNESDAY, 7)), "fast:swap_none")
-    assert rest == "There's no Barbell Curl in your workouts today, so nothing to swap."
+    assert rest == "There's no Barbell Curl left in your workouts today, so nothing to swap."
 
 
 def test_a_sore_joint_with_nothing_to_swap_gets_asked_what_loads_it(db: Session, settings: Settings) -> None:
@@ -135,7 +139,7 @@ def test_a_sore_joint_with_nothing_to_swap_gets_asked_what_loads_it(db: Session,
     ]
     assert loading  # the lower-body day loads the knee
     assert body == (
-        f"There's no {thrust} in your workouts this coming week. Which exercise bothers your knee? "
+        f"There's no {thrust} left in your workouts this coming week. Which exercise bothers your knee? "
         f"Text e.g. 'swap {loading[0].lower()}'. {PAIN_ADVICE}"
     )
 
@@ -163,9 +167,51 @@ def test_what_is_not_a_swap_of_a_known_exercise_is_left_to_the_llm(db: Session, 
     assert "Barbell Back Squat" in names(workout_on(db, owner, TUESDAY))
 
 
-def test_a_swap_that_cannot_be_planned_is_left_to_the_llm_with_nothing_changed(
+def test_a_swap_that_fails_midway_is_left_to_the_llm_with_nothing_changed(
+    db: Session, settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    owner = make_trainee(db)
+    before = names(workout_on(db, owner, TUESDAY))
+    swap_one = changes.swap_exercise
+    calls: list[str] = []
+
+    def first_works_then_fails(*args: Any, **kwargs: Any) -> Any:
+        calls.append(args[3])
+        if len(calls) == 2:
+            raise LookupError("the second lunge vanished")
+        return swap_one(*args, **kwargs)
+
+    monkeypatch.setattr(changes, "swap_exercise", first_works_then_fails)
+    assert say(db, owner, settings, "knee hurts, swap lunges", now=at(MONDAY, 7)) is None
+    assert len(calls) == 2  # the first lunge was swapped before the second failed ...
+    db.expire_all()
+    assert names(workout_on(db, owner, TUESDAY)) == before  # ... and that swap was rolled back
+
+
+def test_plural_names_of_different_kinds_of_work_ask_which(db: Session, settings: Settings) -> None:
+    owner = make_trainee(db)
+    thursday = workout_on(db, owner, WEDNESDAY + timedelta(days=1))
+    before = names(thursday)
+    body = answered(say(db, owner, settings, "swap presses", now=at(WEDNESDAY, 7)), "fast:swap_which")
+    assert body.startswith("Which one: Barbell Overhead Press or Incline Dumbbell Press?")
+    assert names(thursday) == before
+
+
+def test_the_main_work_is_swapped_when_the_warm_up_has_the_same_movement(
     db: Session, settings: Settings
 ) -> None:
+    owner = make_trainee(db)
+    tuesday = workout_on(db, owner, TUESDAY)
+    [squat] = rows_named(tuesday, "Barbell Back Squat")
+    warmup = next(row for row in tuesday.exercises if row.section.value == "warmup")
+    warmup.movement = squat.movement  # the same movement twice: a light warm-up set and the work
+    db.flush()
+    answered(say(db, owner, settings, "swap squats", now=at(MONDAY, 7)), "fast:swap")
+    assert warmup.movement.name == "Barbell Back Squat"
+    assert squat.movement.name != "Barbell Back Squat"
+
+
+def test_a_swap_that_cannot_be_planned_is_left_to_the_llm(db: Session, settings: Settings) -> None:
     owner = make_trainee(db)
     before = names(workout_on(db, owner, TUESDAY))
     db.delete(owner.profile)  # a profile is what the swap plans with; without one it cannot
@@ -174,3 +220,15 @@ def test_a_swap_that_cannot_be_planned_is_left_to_the_llm_with_nothing_changed(
     assert say(db, owner, settings, "knee hurts, swap lunges", now=at(MONDAY, 7)) is None
     db.expire_all()
     assert names(workout_on(db, owner, TUESDAY)) == before
+
+
+def test_curls_that_are_a_biceps_and_a_leg_curl_ask_which(db: Session, settings: Settings) -> None:
+    owner = make_trainee(db)
+    tuesday = workout_on(db, owner, TUESDAY)
+    lateral, reverse = rows_named(tuesday, "Goblet Lateral Lunge", "Dumbbell Reverse Lunge")
+    lateral.movement = db.scalars(sa.select(Movement).where(Movement.slug == "dumbbell_curl")).one()
+    reverse.movement = db.scalars(sa.select(Movement).where(Movement.slug == "lying_leg_curl")).one()
+    db.flush()
+    body = answered(say(db, owner, settings, "swap tuesday's curls", now=at(MONDAY, 7)), "fast:swap_which")
+    assert body.startswith("Which one: Dumbbell Curl or Lying Leg Curl?")
+    assert [lateral.movement.name, reverse.movement.name] == ["Dumbbell Curl", "Lying Leg Curl"]

@@ -65,6 +65,14 @@ def test_a_swap_request_is_read_whole(text: str, expected: SwapRequest) -> None:
         "lunges hurt my knee",
         "swap",
         "",
+        "what can I do for my shoulders?",  # a question about a body part, not an exercise
+        "anything for my back",
+        "what can I do instead of legs today",
+        "switch back",  # undo: not the back squat
+        "swap back to lunges",
+        "change my time to 7am",
+        "change my workout time to 7am",
+        "change my alarm to 6am",
     ],
 )
 def test_anything_else_is_not_a_swap(text: str) -> None:

@@ -20,13 +20,15 @@ from coach.agent.tools_common import current_workouts, library_movement
 from coach.agent.turn import Turn
 from coach.agent.workout_days import day_name, on_day
 from coach.models import Workout, WorkoutExercise
-from coach.models.enums import ExerciseRole, WorkoutStatus
+from coach.models.enums import ExerciseRole, MovementPattern, WorkoutStatus
 from coach.training import changes
 from coach.training.changes_swap import NoSubstitute, joints_named
 from coach.training.log_parsing.movements import fold
 
 LOOK_AHEAD = timedelta(days=7)  # without a day named, the swap is for the next workout within a week
 STRETCHES = frozenset({ExerciseRole.WARMUP, ExerciseRole.COOLDOWN})
+# Patterns that say little about the work: a biceps curl and a leg curl are both "isolation".
+BY_MUSCLE = frozenset({MovementPattern.ISOLATION, MovementPattern.ISOMETRIC, MovementPattern.MOBILITY})
 PAIN_ADVICE = "If it's a sharp pain or it gets worse, stop and get it checked."
 
 
@@ -38,8 +40,8 @@ def swap(session: Session, turn: Turn, request: SwapRequest) -> tuple[str, str] 
     known = library_movement(request.exercise)
     for workout in workouts:
         rows = _matching(workout, request.exercise, known.slug if known else None)
-        names = sorted({row.movement.name for row in rows})
-        if len(names) > 1 and (request.replacement is not None or not _plural(request.exercise)):
+        if _ask_which(rows, request):
+            names = sorted({row.movement.name for row in rows})
             listed = ", ".join(names[:-1]) + " or " + names[-1]
             return "swap_which", f"Which one: {listed}? Text e.g. 'swap {names[0].lower()}'."
         if rows:  # "swap lunges": every lunge in that workout
@@ -47,8 +49,22 @@ def swap(session: Session, turn: Turn, request: SwapRequest) -> tuple[str, str] 
     if known is None or changes.current_plan(session, turn.trainee.id) is None:
         return None
     where = on_day(day_name(first, today)) if request.day else "this coming week"
-    body = f"There's no {known.name} in your workouts {where}"
+    body = f"There's no {known.name} left in your workouts {where}"  # "left": today's may be done
     return "swap_none", body + _which_hurts(request, workouts)
+
+
+def _ask_which(rows: list[WorkoutExercise], request: SwapRequest) -> bool:
+    """Several exercises fit the name: all of them are meant only when it is plural, no replacement is
+    named, and they are one kind of work: one pattern, or one muscle for isolation work ("lunges": a
+    lateral and a reverse lunge; not "curls": a biceps curl and a leg curl)."""
+    movements = {row.movement.slug: row.movement for row in rows}.values()
+    if len(movements) < 2:
+        return False
+    kinds = {
+        (movement.pattern, movement.primary_muscle if movement.pattern in BY_MUSCLE else None)
+        for movement in movements
+    }
+    return request.replacement is not None or not _plural(request.exercise) or len(kinds) > 1
 
 
 def _which_hurts(request: SwapRequest, workouts: list[Workout]) -> str:
@@ -82,7 +98,7 @@ def _swap(
     except (LookupError, ValueError):
         return None
     if not swapped:
-        return "swap_refused", " ".join(refused)
+        return "swap_refused", " ".join([*refused, *([PAIN_ADVICE] if request.reason else [])])
     day = day_name(workout.scheduled_date, turn.local_date)
     if workout.scheduled_date - turn.local_date >= timedelta(days=7):
         day = f"next {day}"  # today's workout is done: "Tuesday" alone would read as today
@@ -114,7 +130,13 @@ def _swap_each(
     for row in rows:
         try:
             result = changes.swap_exercise(
-                session, turn.trainee.id, workout.id, row.movement.slug, request.reason, replacement
+                session,
+                turn.trainee.id,
+                workout.id,
+                row.movement.slug,
+                request.reason,
+                replacement,
+                exercise_id=row.id,
             )
         except NoSubstitute as exc:
             refused.append(str(exc))
@@ -135,17 +157,19 @@ def _pending(session: Session, trainee_id: int, first: date, last: date) -> list
 
 
 def _matching(workout: Workout, phrase: str, slug: str | None) -> list[WorkoutExercise]:
-    """The workout's exercises the phrase names: the library movement it resolves to, else the exercises
-    whose name (or an alias) has all of the phrase's words ("lunges" -> Dumbbell Reverse Lunge), the
-    training ones before the warm-up and cool-down when both match."""
-    exact = [row for row in workout.exercises if row.movement.slug == slug]
-    if exact:
-        return exact[:1]
+    """The workout's exercises the phrase names: the library movement it resolves to, and those whose name
+    (or an alias) has all of the phrase's words and ends in its last ("lunges": Dumbbell Reverse Lunge; not
+    "back": Barbell Back Squat). The training ones before the warm-up and cool-down when both match."""
     wanted = _words(phrase)
+    head = fold(phrase.split()[-1])
     rows = [
         row
         for row in workout.exercises
-        if any(wanted <= _words(name) for name in (row.movement.name, *row.movement.aliases))
+        if row.movement.slug == slug
+        or any(
+            wanted <= _words(name) and fold(name.split()[-1].lower()) == head
+            for name in (row.movement.name, *row.movement.aliases)
+        )
     ]
     # "swap squats" means the Hack Squat, not the Deep Squat Hold the session ends with.
     training = [row for row in rows if row.section not in STRETCHES]

@@ -49,7 +49,10 @@ _REASON = (
 )
 _DAY = f"(?:{DAY_WORDS})"
 # An exercise's name: one to four words, none of them a day or a word that joins the parts of a request.
-_WORD = rf"(?!(?:{DAY_WORDS}|my|the|for|with|to|on|and|or|but|because|cause|since|instead|out|as)\b)[a-z0-9]+"
+_WORD = (
+    rf"(?!(?:{DAY_WORDS}|my|the|for|with|to|on|and|or|but|because|cause|since|instead|out|as|time|"
+    r"alarm|texts?|messages?|workouts?|sessions?|plan|days?|reminders?)\b)[a-z0-9]+"
+)
 _WORDS = rf"{_WORD}(?: {_WORD}){{0,3}}?"
 _ASK = (
     r"(?:(?:can|could|would) (?:you|we|i) |i want to |i need to |id like to |i would like to |lets |just )?"
@@ -65,7 +68,7 @@ _ALTERNATIVE = (
     r"(?:something|anything|an alternative|a substitute|a sub|another exercise|a different exercise)"
     r"(?: else)?"
     r"|what (?:else )?(?:can|could|should) i do)"
-    rf" (?:for|instead of|to replace|in place of) (?:the |my )?(?P<exercise>{_WORDS})"
+    rf" (?:instead of|to replace|in place of) (?:the |my )?(?P<exercise>{_WORDS})"
     rf"(?: (?:on |for )?(?P<day_after>{_DAY}))?"
 )
 _THEN = r"(?: (?:so|and|but|anyway|ugh|today))*"
@@ -88,13 +91,24 @@ _PATTERNS = _patterns()
 _ANY = re.compile(r"(?:something|anything)(?: (?:else|easier|different|lighter|other))?|another one|other")
 
 
+# A body part is not an exercise: "what can I do instead of legs" is a question for the LLM.
+_BODY_PARTS = frozenset(
+    (  # noqa: SIM905 - a list of words reads best as words
+        "knee knees lower low back shoulder shoulders wrist wrists elbow elbows hip hips groin ankle ankles "
+        "achilles neck chest leg legs arm arms ab abs core glute glutes hamstring hamstrings quad quads calf "
+        "calves bicep biceps tricep triceps lat lats upper body"
+    ).split()
+)
+
+
 def read_swap(text: str) -> SwapRequest | None:
     """The swap a text asks for, or None when it is anything else."""
     words = normalise(text)
     for pattern in _PATTERNS:
         match = pattern.fullmatch(words)
         if match is not None:
-            return _request(match)
+            request = _request(match)
+            return None if set(request.exercise.split()) <= _BODY_PARTS else request
     return None
 
 

@@ -130,11 +130,17 @@ def swap_exercise(
     reason: str | None = None,
     replacement_slug: str | None = None,
     library: LibrarySpec | None = None,
+    *,
+    exercise_id: int | None = None,
 ) -> SwapResult:
-    """Replace one exercise, keeping its sets, reps and effort; a body part in `reason` is spared."""
+    """Replace one exercise, keeping its sets, reps and effort; a body part in `reason` is spared.
+
+    `exercise_id` picks the workout's exercise row itself, for a movement that appears twice (in the
+    warm-up and the main work); without it the first row the name matches is swapped.
+    """
     library = library or _packaged_library()
     trainee, workout = _pending_workout(session, trainee_id, workout_id)
-    row = find_exercise(workout, movement_slug_or_name)
+    row = find_exercise(workout, movement_slug_or_name, exercise_id)
     profile = _training_profile(trainee)
     sore = joints_named(reason)
     if replacement_slug is not None:

@@ -46,10 +46,16 @@ def joints_named(reason: str | None) -> frozenset[str]:
     return frozenset(joint for words, joint in JOINT_WORDS.items() if re.search(rf"\b({words})\b", text))
 
 
-def find_exercise(workout: Workout, slug_or_name: str) -> WorkoutExercise:
-    """The exercise whose movement slug, name or alias matches; else a unique partial name match."""
-    wanted = _normal(slug_or_name)
+def find_exercise(workout: Workout, slug_or_name: str, exercise_id: int | None = None) -> WorkoutExercise:
+    """The exercise row `exercise_id` when given; else the exercise whose movement slug, name or alias
+    matches, else a unique partial name match."""
     rows = workout.exercises
+    if exercise_id is not None:
+        found = [row for row in rows if row.id == exercise_id]
+        if not found:
+            raise ExerciseNotFound(f"no exercise {exercise_id} in this workout")
+        return found[0]
+    wanted = _normal(slug_or_name)
     exact = [
         row
         for row in rows
@@ -132,7 +138,7 @@ def choose_replacement(
         hurting = f" without loading your {' or '.join(sorted(sore))}".replace("_", " ") if sore else ""
         raise NoSubstitute(
             f"No safe swap for {original.name}{hurting} with your equipment and limitations; "
-            "we can drop it for today instead."
+            "better to leave it out that day."
         )
     return min(ranked, key=lambda item: item[0])[1]
 
