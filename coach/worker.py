@@ -25,10 +25,14 @@ class Worker(SimpleWorker):
         thread = self.pubsub_thread
         if not thread:
             return
-        log.debug("worker %s: stopping its command listener", self.name)
         # End the loop first; the unsubscribe reply then wakes the thread, which closes its own connection.
         thread.stop(timeout=0)
-        self.pubsub.unsubscribe()
+        try:
+            self.pubsub.unsubscribe()
+        except Exception:  # the listener woke for something else meanwhile, saw the flag and closed it
+            log.debug("worker %s: its command listener had already closed", self.name, exc_info=True)
         thread.join(timeout=LISTENER_EXIT_SECONDS)
         if thread.is_alive():
             log.warning("worker %s: its command listener did not stop; it ends with the process", self.name)
+            return
+        self.pubsub.close()  # a connection the unsubscribe opened after the listener closed its own
