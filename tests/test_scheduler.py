@@ -183,6 +183,18 @@ def test_the_weekly_preview_goes_out_sunday_evening_local_in_every_zone(db, zone
     assert row.idempotency_key == f"weekly:{trainee_id}:2026-W48"
 
 
+def test_a_trainee_whose_plan_starts_next_week_is_not_asked_how_this_week_felt(db):
+    [trainee_id] = add_rows(
+        db.connection(), [{"phone": factories_phone(), "zone": "America/New_York", "at": time(7, 0)}]
+    )
+    add_plans(db.connection(), MONDAY + timedelta(days=7), 60)  # signed up this week, starts Monday
+    _tick(db, datetime(2026, 11, 29, 23, 0, tzinfo=UTC))  # Sunday 18:00 in New York
+    [row] = _rows(db, trainee_id, OutboundKind.WEEKLY_PREVIEW)
+    assert (
+        row.body == "Your first week: Mon Full body, Wed Full body, Fri Full body. Text me how each one goes."
+    )
+
+
 def test_a_missed_workout_gets_one_follow_up_the_next_morning(db):
     trainee_id = _trainee(db, "Europe/London", time(7, 0))
     for hour in range(24):  # Tuesday, the day after Monday's workout

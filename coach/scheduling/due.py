@@ -128,17 +128,24 @@ REST_DAYS = sa.text(
     """
 )
 
+# Only someone who had workouts this week is asked how it felt: not a trainee who signed up today.
+_TRAINED_THIS_WEEK = (
+    "EXISTS (SELECT 1 FROM workouts pw WHERE pw.trainee_id = t.id"
+    " AND pw.scheduled_date BETWEEN zw.day - 6 AND zw.day)"
+)
 WEEKLY_PREVIEWS = sa.text(
     f"""
     INSERT INTO outbound_messages (trainee_id, kind, body, idempotency_key, priority, next_attempt_at)
     {ZONE_WINDOWS}
     SELECT t.id, 'weekly_preview',
-           'Next week: ' || string_agg(
+           CASE WHEN {_TRAINED_THIS_WEEK} THEN 'Next week: ' ELSE 'Your first week: ' END
+           || string_agg(
                to_char(w.scheduled_date, 'Dy') || ' '
                    || coalesce(w.focus, replace(w.session_type::text, '_', ' ')),
                ', ' ORDER BY w.scheduled_date, w.id
            )
-           || '. How did this week feel, 1-5? (1 = wrecked, 5 = easy)',
+           || CASE WHEN {_TRAINED_THIS_WEEK} THEN '. How did this week feel, 1-5? (1 = wrecked, 5 = easy)'
+                   ELSE '. Text me how each one goes.' END,
            'weekly:' || t.id || ':' || to_char(zw.day, 'IYYY-"W"IW'), 5, CAST(:now AS timestamptz)
     {AT_LOCAL_TIME.format(at=":weekly_time")}
     {_CURRENT_WORKOUTS.format(day="w.scheduled_date")}
