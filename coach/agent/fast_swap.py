@@ -72,7 +72,6 @@ def _which_hurts(request: SwapRequest, workouts: list[Workout]) -> str:
     sore = joints_named(request.reason)
     if not sore:
         return ", so nothing to swap."
-    joints = " and ".join(sorted(joint.replace("_", " ") for joint in sore))
     loading = [
         row.movement.name
         for workout in workouts[:1]
@@ -80,7 +79,7 @@ def _which_hurts(request: SwapRequest, workouts: list[Workout]) -> str:
         if row.section not in STRETCHES and sore & set(row.movement.joint_stress)
     ]
     example = f" Text e.g. 'swap {loading[0].lower()}'." if loading else ""
-    return f". Which exercise bothers your {joints}?{example} {PAIN_ADVICE}"
+    return f". Which exercise bothers your {_spoken(sore)}?{example} {PAIN_ADVICE}"
 
 
 def _swap(
@@ -98,23 +97,33 @@ def _swap(
     except (LookupError, ValueError):
         return None
     if not swapped:
-        return "swap_refused", " ".join([*refused, *([PAIN_ADVICE] if request.reason else [])])
+        return "swap_refused", " ".join([*refused, *_advice(request)])
     day = day_name(workout.scheduled_date, turn.local_date)
     if workout.scheduled_date - turn.local_date >= timedelta(days=7):
         day = f"next {day}"  # today's workout is done: "Tuesday" alone would read as today
-    sore = sorted(joint.replace("_", " ") for joint in joints_named(request.reason))
-    spared = f", easier on your {' and '.join(sore)}" if sore else ""
+    sore = joints_named(request.reason)
+    spared = f", easier on your {_spoken(sore)}" if sore else ""
     body = " ".join(
         [
             f"Done: {' and '.join(swapped)} in {day}'s workout{spared}.",
             *refused,
             "Same sets and reps; start light and find your weight.",
-            *([PAIN_ADVICE] if request.reason else []),
+            *_advice(request),
         ]
     )
     if workout.scheduled_date == turn.local_date:  # today's text may have gone out already
         body += f"\n\n{workout.sms_text}"
     return "swap", body
+
+
+def _spoken(joints: frozenset[str]) -> str:
+    """Joints as a trainee says them: "knee and lower back"."""
+    return " and ".join(sorted(joint.replace("_", " ") for joint in joints))
+
+
+def _advice(request: SwapRequest) -> list[str]:
+    """The pain advice, when the text said something hurts."""
+    return [PAIN_ADVICE] if request.reason else []
 
 
 def _swap_each(

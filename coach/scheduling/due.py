@@ -138,14 +138,16 @@ WEEKLY_PREVIEWS = sa.text(
     INSERT INTO outbound_messages (trainee_id, kind, body, idempotency_key, priority, next_attempt_at)
     {ZONE_WINDOWS}
     SELECT t.id, 'weekly_preview',
-           CASE WHEN {_TRAINED_THIS_WEEK} THEN 'Next week: ' ELSE 'Your first week: ' END
-           || string_agg(
-               to_char(w.scheduled_date, 'Dy') || ' '
-                   || coalesce(w.focus, replace(w.session_type::text, '_', ' ')),
-               ', ' ORDER BY w.scheduled_date, w.id
-           )
-           || CASE WHEN {_TRAINED_THIS_WEEK} THEN '. How did this week feel, 1-5? (1 = wrecked, 5 = easy)'
-                   ELSE '. Text me how each one goes.' END,
+           format(
+               CASE WHEN {_TRAINED_THIS_WEEK}
+                   THEN 'Next week: %s. How did this week feel, 1-5? (1 = wrecked, 5 = easy)'
+                   ELSE 'Your first week: %s. Text me how each one goes.' END,
+               string_agg(
+                   to_char(w.scheduled_date, 'Dy') || ' '
+                       || coalesce(w.focus, replace(w.session_type::text, '_', ' ')),
+                   ', ' ORDER BY w.scheduled_date, w.id
+               )
+           ),
            'weekly:' || t.id || ':' || to_char(zw.day, 'IYYY-"W"IW'), 5, CAST(:now AS timestamptz)
     {AT_LOCAL_TIME.format(at=":weekly_time")}
     {_CURRENT_WORKOUTS.format(day="w.scheduled_date")}
