@@ -232,3 +232,14 @@ def test_curls_that_are_a_biceps_and_a_leg_curl_ask_which(db: Session, settings:
     body = answered(say(db, owner, settings, "swap tuesday's curls", now=at(MONDAY, 7)), "fast:swap_which")
     assert body.startswith("Which one: Dumbbell Curl or Lying Leg Curl?")
     assert [lateral.movement.name, reverse.movement.name] == ["Dumbbell Curl", "Lying Leg Curl"]
+
+
+def test_a_name_with_a_hyphen_is_matched_by_its_words(db: Session, settings: Settings) -> None:
+    owner = make_trainee(db)
+    monday = workout_on(db, owner, MONDAY)
+    [fly] = rows_named(monday, "Dumbbell Fly")
+    fly.movement = db.scalars(sa.select(Movement).where(Movement.slug == "band_resisted_push_up")).one()
+    db.flush()
+    body = answered(say(db, owner, settings, "swap resisted push ups", now=at(MONDAY, 7)), "fast:swap")
+    assert " instead of Band-Resisted Push-Up in today's workout." in body
+    assert fly.movement.name != "Band-Resisted Push-Up"

@@ -170,14 +170,14 @@ def _matching(workout: Workout, phrase: str, slug: str | None) -> list[WorkoutEx
     (or an alias) has all of the phrase's words and ends in its last ("lunges": Dumbbell Reverse Lunge; not
     "back": Barbell Back Squat). The training ones before the warm-up and cool-down when both match."""
     wanted = _words(phrase)
-    head = fold(phrase.split()[-1])
     rows = [
         row
         for row in workout.exercises
         if row.movement.slug == slug
         or any(
-            wanted <= _words(name) and fold(name.split()[-1].lower()) == head
+            set(wanted) <= set(words) and words[-1] == wanted[-1]
             for name in (row.movement.name, *row.movement.aliases)
+            if (words := _words(name))
         )
     ]
     # "swap squats" means the Hack Squat, not the Deep Squat Hold the session ends with.
@@ -191,5 +191,6 @@ def _plural(phrase: str) -> bool:
     return last.endswith("s") and fold(last) != last
 
 
-def _words(text: str) -> frozenset[str]:
-    return frozenset(fold(word) for word in re.findall(r"[a-z0-9]+", text.lower()))
+def _words(text: str) -> list[str]:
+    """The words of a name as matching sees them, in order: "Incline Push-Up" -> incline, push, up."""
+    return [fold(word) for word in re.findall(r"[a-z0-9]+", text.lower())]
