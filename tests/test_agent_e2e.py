@@ -12,6 +12,7 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 import sqlalchemy as sa
 
+from coach.agent import guard
 from coach.agent.loop import FALLBACK
 from coach.bootstrap import Services
 from coach.config import Settings
@@ -342,6 +343,26 @@ def test_a_flood_of_texts_is_answered_once_not_fifty_times(
     assert len(openai_api.requests) <= coach.settings.flood_texts_per_minute
     assert owed(coach, owner.id) == 0
     assert any(run.path == "guard:flood" for run in _runs(coach, owner.id))
+
+
+def test_a_quick_exchange_that_tips_over_the_flood_limit_gets_the_notice_not_silence(
+    live_server: str, coach: Services, openai_api: OpenAIDouble, twilio_api: TwilioApiDouble
+) -> None:
+    owner = _trainee(coach)
+    limit = coach.settings.flood_texts_per_minute
+    for _ in range(limit):  # each answered on the fast path, seconds apart
+        post_text(live_server, coach, owner.phone, "what's tomorrow")
+        run_jobs(coach)
+    assert len(_sent_to(twilio_api, owner.phone)) == limit
+    post_text(live_server, coach, owner.phone, "move tuesday to wednesday")
+    run_jobs(coach)
+    replies = _sent_to(twilio_api, owner.phone)
+    assert len(replies) == limit + 1 and replies[-1] == guard.FLOOD  # the last reply was seconds ago
+    post_text(live_server, coach, owner.phone, "hello??")
+    run_jobs(coach)
+    assert len(_sent_to(twilio_api, owner.phone)) == limit + 1  # the notice goes once a minute
+    assert [run.path for run in _runs(coach, owner.id)][-2:] == [guard.FLOOD_NOTICED, guard.FLOOD_SILENT]
+    assert openai_api.requests == [] and owed(coach, owner.id) == 0
 
 
 def test_past_the_daily_llm_budget_the_coach_answers_without_the_llm(

@@ -1,7 +1,9 @@
 """The cost guard: a per-trainee daily LLM budget and an inbound flood limit.
 
-Past either, the coach still answers on its deterministic paths (which run before the guard); only the
-LLM is held back, and the run is recorded as over budget so the dashboard shows who hit which limit.
+Past the budget, the coach still answers on its deterministic paths (which run before it); only the LLM is
+held back. Past the flood limit (a runaway script, or another bot answering ours) nothing is answered but
+one notice a minute, so a loop costs neither LLM calls nor texts. Either way the run is recorded as over
+budget so the dashboard shows who hit which limit.
 """
 
 from __future__ import annotations
@@ -13,10 +15,12 @@ from sqlalchemy.orm import Session
 
 from coach.agent.turn import AgentReply, Turn
 from coach.config import Settings
-from coach.models import OutboundMessage
-from coach.models.enums import AgentOutcome, OutboundKind
+from coach.models import AgentRun
+from coach.models.enums import AgentOutcome
 
 FLOOD_WINDOW = timedelta(minutes=1)
+FLOOD_NOTICED = "guard:flood"  # the run that sent the flood notice
+FLOOD_SILENT = "guard:flood:quiet"  # a run held back without a word, the notice having gone out
 
 CAPABILITIES = (
     "I can log a workout (e.g. 'squats 100kg 5x5 @8'), show 'today' or 'tomorrow', move a workout ('move "
@@ -38,19 +42,22 @@ def exceeded(settings: Settings, *, llm_calls_today: int, llm_tokens_today: int)
 
 
 def limited_reply(session: Session, turn: Turn, limit: str) -> AgentReply:
-    """The reply when a limit holds the LLM back. A flood is answered once a minute, then silence."""
+    """The reply when a limit holds the LLM back. A flood gets its notice once a minute, then silence: the
+    notice goes out even when the text before had a reply of its own a moment ago (a quick exchange that
+    tips over the limit must not just go quiet)."""
     if limit == "flood":
-        answered_recently = session.scalar(
+        noticed_recently = session.scalar(
             sa.select(
                 sa.exists().where(
-                    OutboundMessage.trainee_id == turn.trainee.id,
-                    OutboundMessage.kind == OutboundKind.REPLY,
-                    OutboundMessage.created_at > turn.now - FLOOD_WINDOW,
+                    AgentRun.trainee_id == turn.trainee.id,
+                    AgentRun.path == FLOOD_NOTICED,
+                    AgentRun.created_at > turn.now - FLOOD_WINDOW,
                 )
             )
         )
-        body = None if answered_recently else FLOOD
-        return AgentReply(body=body, outcome=AgentOutcome.OVER_BUDGET, path="guard:flood")
+        if noticed_recently:
+            return AgentReply(body=None, outcome=AgentOutcome.OVER_BUDGET, path=FLOOD_SILENT)
+        return AgentReply(body=FLOOD, outcome=AgentOutcome.OVER_BUDGET, path=FLOOD_NOTICED)
     return AgentReply(body=OVER_BUDGET, outcome=AgentOutcome.OVER_BUDGET, path=f"guard:{limit}")
 
 
