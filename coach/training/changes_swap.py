@@ -1,9 +1,14 @@
 """Which movement replaces an exercise the trainee wants swapped out, and why a requested one cannot.
 
 Candidates are ranked: not already in the workout, then the same substitution group, then the same
-pattern, then a strength movement for the same region and muscles (a sore knee can rule out every lunge,
-and a hip thrust is what a coach would reach for next). Every candidate passes ``is_eligible`` (equipment,
-limitations, skill, hard_no) and loads none of the joints the trainee said hurt.
+pattern for the same muscles, then a strength movement for the same region (the lower body counting as
+one) whose main muscle the original works (a sore knee can rule out every lunge and squat, and a hip thrust
+is what a coach would reach for next). A coach keeps the training effect: a movement that drops the load
+(no barbell, dumbbell, kettlebell, machine or cable) and most of the effort comes last whatever its rank
+(not a chair squat for a barbell squat when a hip thrust fits); within a rank, loaded work stays loaded,
+the effort stays within a step, then the same main muscle, region and kind of movement, then the closest
+effort, then the same discipline. Every candidate passes ``is_eligible`` (equipment, limitations, skill,
+hard_no) and loads none of the joints the trainee said hurt.
 """
 
 from __future__ import annotations
@@ -11,12 +16,18 @@ from __future__ import annotations
 import re
 from collections.abc import Collection, Iterable
 
-from coach.models import Workout, WorkoutExercise
+from coach.models import Movement, Workout, WorkoutExercise
 from coach.models.enums import MetricType
 from coach.movements.library import LibrarySpec, MovementSpec
 from coach.training.limitations import allows, cns_rank
 from coach.training.profile import TrainingProfile
-from coach.training.selection import NOT_STRENGTH, SKILL_ORDER, is_eligible, skill_allowed
+from coach.training.selection import (
+    LOWER_REGIONS,
+    NOT_STRENGTH,
+    SKILL_ORDER,
+    is_eligible,
+    skill_allowed,
+)
 
 # Words a trainee uses for a sore spot, mapped to the library's joint names.
 JOINT_WORDS: dict[str, str] = {
@@ -113,9 +124,9 @@ def choose_replacement(
     def tier(m: MovementSpec) -> int | None:
         if m.substitution_group == original.substitution_group:
             return 0
-        if m.pattern is original.pattern:
-            return 1
-        if strength and m.pattern not in NOT_STRENGTH and m.primary_region is original.primary_region:
+        if m.pattern is original.pattern and m.primary_muscle.value in muscles:
+            return 1  # the same pattern for other muscles is no stand-in (a cable crossover for a curl)
+        if strength and m.pattern not in NOT_STRENGTH and _area(m) == _area(original):
             return 2 if m.primary_muscle.value in muscles else None
         return None
 
@@ -124,12 +135,19 @@ def choose_replacement(
         level = tier(m)
         if level is None:
             continue
+        load_gap = abs(cns_rank(m.cns_load) - cns_rank(original.cns_load))
+        unloads = _loaded(original) and not _loaded(m)
         key = (
             m.slug in in_workout,
+            unloads and load_gap > 1,  # a last resort: a chair squat for a barbell squat
             level,
+            unloads,
+            load_gap > 1,
             m.primary_muscle is not original.primary_muscle,
+            m.primary_region is not original.primary_region,
             m.compound is not original.compound,
-            abs(cns_rank(m.cns_load) - cns_rank(original.cns_load)),
+            load_gap,
+            m.primary_discipline != original.primary_discipline,  # a hip thrust, not a swing, for a lunge
             SKILL_ORDER.index(m.skill_level),
             m.slug,
         )
@@ -141,6 +159,21 @@ def choose_replacement(
             "better to leave it out that day."
         )
     return min(ranked, key=lambda item: item[0])[1]
+
+
+# Equipment that carries an external load a trainee can add to (bands and bodyweight only assist or resist).
+LOADING_EQUIPMENT = frozenset({"barbell", "dumbbell", "kettlebell", "machine", "cable"})
+
+
+def _loaded(movement: MovementSpec | Movement) -> bool:
+    return not LOADING_EQUIPMENT.isdisjoint(movement.equipment)
+
+
+def _area(movement: MovementSpec | Movement) -> str:
+    """The lower body as one area (a hip thrust can stand in for a lunge when the knee hurts), else the
+    movement's region (a row does not stand in for a press: both work the upper back, but one pulls)."""
+    region = movement.primary_region
+    return "lower" if region in LOWER_REGIONS else region.value
 
 
 def _usable(

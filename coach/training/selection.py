@@ -21,6 +21,7 @@ from coach.models.enums import (
     ExperienceLevel,
     MetricType,
     MovementPattern,
+    PrimaryRegion,
     SkillLevel,
 )
 from coach.movements.library import LibrarySpec, MovementSpec
@@ -42,6 +43,17 @@ MAX_SKILL = {
     ExperienceLevel.ADVANCED: SkillLevel.EXPERT,
     ExperienceLevel.EXPERT: SkillLevel.ELITE,
 }
+UPPER_REGIONS = frozenset(
+    {
+        PrimaryRegion.SHOULDER,
+        PrimaryRegion.ANTERIOR_UPPER,
+        PrimaryRegion.POSTERIOR_UPPER,
+        PrimaryRegion.UPPER_BODY,
+    }
+)
+LOWER_REGIONS = frozenset(
+    {PrimaryRegion.ANTERIOR_LOWER, PrimaryRegion.POSTERIOR_LOWER, PrimaryRegion.LOWER_BODY}
+)
 NOT_STRENGTH = frozenset({_P.CARDIO, _P.MOBILITY, _P.CONDITIONING, _P.PLYOMETRIC, _P.OLYMPIC})
 # The lifts a coach reaches for first in each main slot; anything else eligible follows.
 MAIN_PREFERENCE: dict[MovementPattern, tuple[str, ...]] = {

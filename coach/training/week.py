@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from coach.models.enums import ExerciseRole, MesocyclePhase, MovementPattern, PrimaryRegion, SessionType
+from coach.models.enums import ExerciseRole, MesocyclePhase, MovementPattern, SessionType
 from coach.movements.library import MovementSpec
 from coach.training.allocation import (
     WeekContext,
@@ -21,7 +21,7 @@ from coach.training.draft import DraftExercise, DraftSession
 from coach.training.periodization import Family
 from coach.training.prescription import Prescriber, deload
 from coach.training.profile import TrainingProfile
-from coach.training.selection import MovementPool, rotate
+from coach.training.selection import UPPER_REGIONS, MovementPool, rotate
 from coach.training.splits import SessionTemplate
 from coach.training.volume import (
     COUNTED_SECTIONS,
@@ -35,14 +35,6 @@ from coach.training.volume import (
 _P = MovementPattern
 SKILL_PATTERNS = frozenset({_P.PLYOMETRIC, _P.OLYMPIC})
 BLOCK_PATTERNS = frozenset({_P.CARDIO, _P.CONDITIONING, _P.MOBILITY})
-UPPER_REGIONS = frozenset(
-    {
-        PrimaryRegion.SHOULDER,
-        PrimaryRegion.ANTERIOR_UPPER,
-        PrimaryRegion.POSTERIOR_UPPER,
-        PrimaryRegion.UPPER_BODY,
-    }
-)
 LONGEST_MAIN_REST = {Family.STRENGTH: 300, Family.HYPERTROPHY: 180, Family.CONDITIONING: 120}
 INTERVAL_PHASES = frozenset(
     {MesocyclePhase.BUILD, MesocyclePhase.INTENSIFICATION, MesocyclePhase.REALIZATION}
