@@ -195,6 +195,24 @@ def test_a_trainee_whose_plan_starts_next_week_is_not_asked_how_this_week_felt(d
     )
 
 
+def test_the_weekly_preview_names_each_day_by_its_session_not_the_blocks_focus(db):
+    [trainee_id] = add_rows(
+        db.connection(), [{"phone": factories_phone(), "zone": "America/New_York", "at": time(7, 0)}]
+    )
+    add_plans(db.connection(), MONDAY + timedelta(days=7), 60)
+    db.execute(  # as a generated upper/lower plan has them: the focus is the block's, the same every day
+        sa.text(
+            "UPDATE workouts SET focus = 'hypertrophy', session_type = CAST(CASE "
+            "extract(isodow FROM scheduled_date) WHEN 3 THEN 'lower' ELSE 'upper' END AS session_type) "
+            "WHERE trainee_id = :t"
+        ),
+        {"t": trainee_id},
+    )
+    _tick(db, datetime(2026, 11, 29, 23, 0, tzinfo=UTC))  # Sunday 18:00 in New York
+    [row] = _rows(db, trainee_id, OutboundKind.WEEKLY_PREVIEW)
+    assert row.body.startswith("Your first week: Mon Upper body, Wed Lower body, Fri Upper body.")
+
+
 def test_a_missed_workout_gets_one_follow_up_the_next_morning(db):
     trainee_id = _trainee(db, "Europe/London", time(7, 0))
     for hour in range(24):  # Tuesday, the day after Monday's workout

@@ -17,6 +17,8 @@ from datetime import datetime, time, timedelta
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from coach.training.splits import SESSION_LABELS
+
 REST_DAY_TEXT = "Rest day today. Sleep well, eat well, take a walk if you feel like it. Back at it tomorrow!"
 WEEKLY_PREVIEW_TIME = time(18, 0)  # Sunday evening, local
 NUDGE_TIME = time(10, 0)  # late morning, local
@@ -128,6 +130,14 @@ REST_DAYS = sa.text(
     """
 )
 
+# A day of the preview reads as the daily text's title does ("Mon Upper body"); the workout's focus is the
+# block's ("hypertrophy"), the same every day, and says nothing about which day is which.
+_DAY_LABEL = (
+    "CASE w.session_type::text "
+    + " ".join(f"WHEN '{kind.value}' THEN '{label}'" for kind, label in SESSION_LABELS.items())
+    + " END"
+)
+
 # Only someone who had workouts this week is asked how it felt: not a trainee who signed up today.
 _TRAINED_THIS_WEEK = (
     "EXISTS (SELECT 1 FROM workouts pw WHERE pw.trainee_id = t.id"
@@ -143,8 +153,7 @@ WEEKLY_PREVIEWS = sa.text(
                    THEN 'Next week: %s. How did this week feel, 1-5? (1 = wrecked, 5 = easy)'
                    ELSE 'Your first week: %s. Text me how each one goes.' END,
                string_agg(
-                   to_char(w.scheduled_date, 'Dy') || ' '
-                       || coalesce(w.focus, replace(w.session_type::text, '_', ' ')),
+                   to_char(w.scheduled_date, 'Dy') || ' ' || {_DAY_LABEL},
                    ', ' ORDER BY w.scheduled_date, w.id
                )
            ),
