@@ -48,6 +48,17 @@ def test_a_lunge_for_a_sore_knee_becomes_strength_work_for_the_same_muscles_not_
     assert new.primary_discipline == original.primary_discipline
 
 
+def test_at_home_with_dumbbells_a_sore_knee_gets_a_hip_thrust_kind_of_move_not_a_swing() -> None:
+    home = FULL_GYM.model_copy(
+        update={"experience": ExperienceLevel.BEGINNER, "equipment": ["dumbbell", "bench"]}
+    )
+    original = SPECS["dumbbell_reverse_lunge"]
+    new = replacement("dumbbell_reverse_lunge", ["knee"], home)
+    assert "knee" not in new.joint_stress and set(new.equipment) <= {"dumbbell", "bench", "bodyweight"}
+    assert new.primary_discipline == original.primary_discipline, new.name
+    assert changes_swap.LOADING_EQUIPMENT & set(new.equipment), new.name
+
+
 def test_a_barbell_press_is_swapped_for_a_loaded_press_not_a_handstand_push_up() -> None:
     original, new = SPECS["overhead_press"], replacement("overhead_press", [])
     assert new.pattern is original.pattern and new.primary_muscle is original.primary_muscle

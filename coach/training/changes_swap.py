@@ -6,8 +6,8 @@ one) whose main muscle the original works (a sore knee can rule out every lunge 
 is what a coach would reach for next). A coach keeps the training effect: a movement that drops the load
 (no barbell, dumbbell, kettlebell, machine or cable) and most of the effort comes last whatever its rank
 (not a chair squat for a barbell squat when a hip thrust fits); within a rank, loaded work stays loaded,
-the effort stays within a step, then the same main muscle, region and kind of movement, then the closest
-effort, then the same discipline. Every candidate passes ``is_eligible`` (equipment, limitations, skill,
+the effort stays within a step, then the same main muscle, region, kind of movement and discipline, then
+the closest effort. Every candidate passes ``is_eligible`` (equipment, limitations, skill,
 hard_no) and loads none of the joints the trainee said hurt.
 """
 
@@ -146,8 +146,8 @@ def choose_replacement(
             m.primary_muscle is not original.primary_muscle,
             m.primary_region is not original.primary_region,
             m.compound is not original.compound,
-            load_gap,
             m.primary_discipline != original.primary_discipline,  # a hip thrust, not a swing, for a lunge
+            load_gap,
             SKILL_ORDER.index(m.skill_level),
             m.slug,
         )
