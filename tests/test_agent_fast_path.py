@@ -41,6 +41,7 @@ from coach.training.blueprint import PlanBlueprint
 from coach.training.generator import generate_plan
 from coach.training.persist import save_plan
 from coach.training.profile import profile_from_records
+from coach.training.splits import SESSION_LABELS
 from tests import factories
 
 MONDAY = date(2030, 1, 7)  # the plan's first day; it trains Mon, Tue, Thu, Fri
@@ -359,6 +360,46 @@ def test_a_move_without_a_plan_is_left_to_the_llm(db: Session, settings: Setting
     owner = factories.trainee(db, status=TraineeStatus.ACTIVE, time_zone="UTC")
     factories.conversation(db, owner)
     assert say(db, owner, settings, "move today to friday", now=at(MONDAY)) is None
+
+
+# ---------------------------------------------------------------- skipping a day's workout
+
+
+def test_skip_today_skips_the_workout_and_says_what_comes_next(db: Session, settings: Settings) -> None:
+    owner = make_trainee(db)
+    monday, tuesday = workout_on(db, owner, MONDAY), workout_on(db, owner, TUESDAY)
+    body = answered(say(db, owner, settings, "can I skip today?", now=at(MONDAY, 7)), "fast:skip")
+    assert monday.status is WorkoutStatus.SKIPPED and tuesday.status is WorkoutStatus.PENDING
+    label = SESSION_LABELS[tuesday.session_type]
+    assert body == f"Done: today's workout is skipped, no catching up needed. Next up: {label} on Tue Jan 8."
+
+
+def test_skipping_a_later_day_names_the_workout_after_it(db: Session, settings: Settings) -> None:
+    owner = make_trainee(db)
+    body = answered(say(db, owner, settings, "I'm skipping Friday", now=at(MONDAY, 7)), "fast:skip")
+    assert workout_on(db, owner, FRIDAY).status is WorkoutStatus.SKIPPED
+    assert workout_on(db, owner, MONDAY).status is WorkoutStatus.PENDING
+    assert body.endswith("on Mon Jan 14.") and body.startswith("Done: Friday's workout is skipped")
+
+
+def test_skipping_a_rest_day_or_a_finished_workout_changes_nothing(db: Session, settings: Settings) -> None:
+    owner = make_trainee(db)
+    rest = answered(say(db, owner, settings, "skip today", now=at(WEDNESDAY)), "fast:skip_none")
+    assert rest == "There's no workout left today to skip."
+
+    say(db, owner, settings, "squats 100kg 5x5", now=at(MONDAY))
+    done = answered(say(db, owner, settings, "skip today", now=at(MONDAY, 19)), "fast:skip_none")
+    assert done == "There's no workout left today to skip."
+    assert workout_on(db, owner, MONDAY).status is WorkoutStatus.COMPLETED
+    again = say(db, owner, settings, "skip tomorrow", now=at(MONDAY, 19))
+    assert answered(again, "fast:skip").startswith("Done: tomorrow's workout is skipped")
+    assert answered(say(db, owner, settings, "skip tomorrow", now=at(MONDAY, 20)), "fast:skip_none")
+
+
+def test_a_skip_without_a_plan_is_left_to_the_llm(db: Session, settings: Settings) -> None:
+    owner = factories.trainee(db, status=TraineeStatus.ACTIVE, time_zone="UTC")
+    factories.conversation(db, owner)
+    assert say(db, owner, settings, "skip today", now=at(MONDAY)) is None
 
 
 # ---------------------------------------------------------------- pause, resume, send time, opt-out, photo

@@ -13,6 +13,7 @@ from coach.agent.intents import (
     PausePlan,
     ResumePlan,
     SendTime,
+    SkipWorkout,
     WorkoutDay,
     classify,
     normalise,
@@ -67,6 +68,12 @@ MONDAY = date(2030, 1, 7)
         ("push my thursday session to sun pls", MoveWorkout(WorkoutDay(weekday=4), WorkoutDay(weekday=7))),
         ("reschedule the workout on fri to tmrw", MoveWorkout(WorkoutDay(weekday=5), WorkoutDay(1))),
         ("can I do today's workout on Sunday instead", MoveWorkout(WorkoutDay(0), WorkoutDay(weekday=7))),
+        ("skip today", SkipWorkout(WorkoutDay(0))),
+        ("Can I skip tomorrow's workout?", SkipWorkout(WorkoutDay(1))),
+        ("I'm skipping Friday", SkipWorkout(WorkoutDay(weekday=5))),
+        ("skip the session on fri please", SkipWorkout(WorkoutDay(weekday=5))),
+        ("I'll miss tomorrow's session", SkipWorkout(WorkoutDay(1))),
+        ("cancel today", SkipWorkout(WorkoutDay(0))),
         ("ok thanks", Acknowledgement()),
         ("Thank you so much!", Acknowledgement()),
         ("got it 👍", Acknowledgement()),
@@ -95,6 +102,13 @@ def test_short_requests_are_understood(text: str, intent: object) -> None:
         "move today",
         "swap today and friday",
         "move today to friday and make it shorter",
+        "skip lunges today",  # an exercise, not the day
+        "can i skip today's squats",
+        "skip today, I'm sick",  # a reason the coach should hear
+        "skip my workout",  # which one? the LLM asks
+        "skip today and tomorrow",
+        "skip to friday",
+        "i skipped today",  # a report, not a request
         "what's for dinner",
         "what did I do Friday",
         "done",

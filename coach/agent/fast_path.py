@@ -3,8 +3,9 @@
 `respond` is called for an active or paused trainee after safety triage found nothing. It answers:
 - a photo with no text (a short acknowledgement);
 - a rating right after "How hard was it, 1-10?" (`fast_log.record_rating`);
-- an opt-out in words, pause / resume, a new daily send time, "what's today", "move today to Friday"
-  (`intents.classify`), "knee hurts, swap lunges" (`swap_request.read_swap`, acted on by `fast_swap`);
+- an opt-out in words, pause / resume, a new daily send time, "what's today", "move today to Friday",
+  "skip tomorrow" (`intents.classify`), "knee hurts, swap lunges" (`swap_request.read_swap`, acted on
+  by `fast_swap`);
 - "ok thanks" / "got it" / a thumbs-up after anything but a question: deliberately no reply;
 - a workout report the log parser understands in full (`fast_log.record_report`).
 Anything else, including a mix ("done but my knee hurts"), returns None and the LLM agent answers. Several
@@ -29,17 +30,26 @@ from coach.agent.intents import (
     PausePlan,
     ResumePlan,
     SendTime,
+    SkipWorkout,
     WorkoutDay,
     classify,
 )
 from coach.agent.swap_request import SwapRequest, read_swap
-from coach.agent.tools_common import workouts_on
+from coach.agent.tools_common import current_workouts, day_label, workouts_on
 from coach.agent.turn import AgentReply, Turn
 from coach.agent.workout_days import day_answer, day_name, on_day
 from coach.messaging.inbound import opt_out
-from coach.models import Message
+from coach.models import Message, Workout
 from coach.models.enums import AgentOutcome, Direction, TraineeStatus, WorkoutStatus
-from coach.training.changes import PlanNotFound, current_plan, move_workout, pause_plan, resume_plan
+from coach.training.changes import (
+    PlanNotFound,
+    current_plan,
+    move_workout,
+    pause_plan,
+    resume_plan,
+    skip_workout,
+)
+from coach.training.splits import SESSION_LABELS
 
 OPTED_OUT_TEXT = "You're unsubscribed from Coach. Reply START any time to come back."
 PHOTO_TEXT = (
@@ -99,6 +109,8 @@ def _act(session: Session, turn: Turn, intent: Intent | SwapRequest) -> AgentRep
         return None if body is None else _reply("workout_day", body, turn)
     if isinstance(intent, MoveWorkout):
         return _move(session, turn, intent)
+    if isinstance(intent, SkipWorkout):
+        return _skip(session, turn, intent)
     if isinstance(intent, SwapRequest):
         swapped = fast_swap.swap(session, turn, intent)
         return None if swapped is None else _reply(*swapped, turn)
@@ -128,6 +140,32 @@ def _move(session: Session, turn: Turn, intent: MoveWorkout) -> AgentReply | Non
     if target == today:  # today's text may have gone out already, so here it is
         return _reply("move", f"{moved}today. Here it is:\n\n{pending[0].sms_text}", turn)
     return _reply("move", f"{moved}{target:%a %b} {target.day}.", turn)
+
+
+def _skip(session: Session, turn: Turn, intent: SkipWorkout) -> AgentReply | None:
+    """Skip the named day's workout (it is not sent, and not counted as missed) and say what comes next.
+    A day with nothing left to skip gets a plain answer; a trainee without a plan is left to the LLM."""
+    trainee, today = turn.trainee, turn.local_date
+    day = intent.day.on(today)
+    name = day_name(day, today)
+    pending = [w for w in workouts_on(session, trainee.id, day) if w.status is WorkoutStatus.PENDING]
+    if not pending:
+        if current_plan(session, trainee.id) is None:
+            return None
+        return _reply("skip_none", f"There's no workout left {on_day(name)} to skip.", turn)
+    for workout in pending:  # the day's workouts: one moved there joins the day's own
+        skip_workout(session, trainee.id, workout.id)
+    upcoming = session.scalars(
+        current_workouts(trainee.id)
+        .where(Workout.status == WorkoutStatus.PENDING, Workout.scheduled_date > max(day, today))
+        .order_by(Workout.scheduled_date, Workout.id)
+        .limit(1)
+    ).first()
+    skipped = f"Done: {name}'s workout is skipped, no catching up needed."
+    if upcoming is None:
+        return _reply("skip", skipped, turn)
+    label = SESSION_LABELS[upcoming.session_type]
+    return _reply("skip", f"{skipped} Next up: {label} on {day_label(upcoming.scheduled_date)}.", turn)
 
 
 def _acknowledged(session: Session, turn: Turn) -> AgentReply | None:

@@ -7,8 +7,8 @@ phrasings below, or it is not understood and the LLM answers. Workout logs are n
 - `rating`: an answer on a 1-10 scale ("7", "8/10", "about a 6"); only meaningful right after the coach
   asked, so it is a separate function rather than an intent.
 - `classify`: opt-out in words, pausing or resuming the plan, a new daily send time, which workout is on
-  a given day, moving one day's workout to another day, or a bare acknowledgement ("ok thanks", "got it", a
-  thumbs-up).
+  a given day, moving one day's workout to another day or skipping it, or a bare acknowledgement ("ok
+  thanks", "got it", a thumbs-up).
 """
 
 from __future__ import annotations
@@ -83,11 +83,18 @@ class MoveWorkout:
 
 
 @dataclass(frozen=True)
+class SkipWorkout:
+    """ "skip today", "can I skip tomorrow's workout", "I'm skipping Friday": that day's workout, skipped."""
+
+    day: WorkoutDay
+
+
+@dataclass(frozen=True)
 class Acknowledgement:
     """ "ok thanks", "got it", "sounds good", a thumbs-up: nothing asked, nothing to do."""
 
 
-Intent = OptOut | PausePlan | ResumePlan | SendTime | WorkoutDay | MoveWorkout | Acknowledgement
+Intent = OptOut | PausePlan | ResumePlan | SendTime | WorkoutDay | MoveWorkout | SkipWorkout | Acknowledgement
 
 
 def normalise(text: str) -> str:
@@ -246,6 +253,20 @@ _MOVE = tuple(
     )
 )
 
+# A day named right after the verb: "skip today", "can i skip tomorrows workout", "im skipping fri", "skip
+# the session on friday". Not "skip lunges today" (an exercise: the LLM), nor a reason after it.
+_SKIP_VERB = (
+    r"(?:(?:can|could|may) i |im |i am |ill |i will |i have to |i need to |i gotta |gotta |im gonna |"
+    r"im going to |i want to |id like to |i would like to |lets |just |gonna )?"
+    r"(?:skip|skipping|miss|missing|cancel)(?: my| the)? "
+)
+_SKIP = tuple(
+    re.compile(pattern)
+    for pattern in (
+        _SKIP_VERB + _FROM,
+        _SKIP_VERB + _SESSION + r" (?:on |for )?(?P<source>" + DAY_WORDS + ")",
+    )
+)
 
 _ACK_WORDS = frozenset(
     {
@@ -334,6 +355,9 @@ def classify(text: str) -> Intent | None:
     move = _first_fullmatch(_MOVE, words)
     if move:
         return MoveWorkout(workout_day(move.group("source")), workout_day(move.group("target")))
+    skip = _first_fullmatch(_SKIP, words)
+    if skip:
+        return SkipWorkout(workout_day(skip.group("source")))
     return None
 
 
