@@ -32,6 +32,7 @@ from coach.models.enums import (
     DeliveryState,
     Direction,
     Encoding,
+    ExerciseRole,
     PlanStatus,
     TraineeStatus,
     WorkoutStatus,
@@ -400,6 +401,45 @@ def test_a_skip_without_a_plan_is_left_to_the_llm(db: Session, settings: Setting
     owner = factories.trainee(db, status=TraineeStatus.ACTIVE, time_zone="UTC")
     factories.conversation(db, owner)
     assert say(db, owner, settings, "skip today", now=at(MONDAY)) is None
+
+
+# ---------------------------------------------------------------- fitting a workout into less time
+
+
+def test_only_30_min_today_cuts_the_extras_keeps_the_main_lifts_and_sends_it(
+    db: Session, settings: Settings
+) -> None:
+    owner = make_trainee(db)
+    monday = workout_on(db, owner, MONDAY)
+    mains = [row.movement.name for row in monday.exercises if row.section is ExerciseRole.MAIN]
+    before, text_before = monday.estimated_minutes or 0, monday.sms_text
+    assert before > 30
+    body = answered(say(db, owner, settings, "I only have 30 min today", now=at(MONDAY, 7)), "fast:shorten")
+    after = monday.estimated_minutes or 0
+    assert after < before
+    assert [row.movement.name for row in monday.exercises if row.section is ExerciseRole.MAIN] == mains
+    assert body.startswith("Done: ") and f"about {after} min" in body
+    assert body.endswith(f"Here it is:\n\n{monday.sms_text}")
+    assert monday.sms_text != text_before  # the text the trainee gets is the shortened workout
+
+
+def test_a_day_that_already_fits_or_has_too_little_time_is_left_as_it_is(
+    db: Session, settings: Settings
+) -> None:
+    owner = make_trainee(db)
+    tuesday = workout_on(db, owner, TUESDAY)
+    text, minutes = tuesday.sms_text, tuesday.estimated_minutes
+    fits = answered(
+        say(db, owner, settings, "i have 120 min tomorrow", now=at(MONDAY, 7)), "fast:shorten_fits"
+    )
+    assert fits == f"Tomorrow's workout already takes about {minutes} min, so it fits."
+    short = answered(
+        say(db, owner, settings, "only 5 min tomorrow", now=at(MONDAY, 7)), "fast:shorten_too_short"
+    )
+    assert short == "5 min is too little for this one. Want to skip it? Text 'skip tomorrow'."
+    assert tuesday.sms_text == text and tuesday.estimated_minutes == minutes
+    rest = answered(say(db, owner, settings, "only 30 min today", now=at(WEDNESDAY)), "fast:shorten_none")
+    assert rest == "There's no workout left today to shorten."
 
 
 # ---------------------------------------------------------------- pause, resume, send time, opt-out, photo

@@ -13,6 +13,7 @@ from coach.agent.intents import (
     PausePlan,
     ResumePlan,
     SendTime,
+    ShortenWorkout,
     SkipWorkout,
     WorkoutDay,
     classify,
@@ -74,6 +75,12 @@ MONDAY = date(2030, 1, 7)
         ("skip the session on fri please", SkipWorkout(WorkoutDay(weekday=5))),
         ("I'll miss tomorrow's session", SkipWorkout(WorkoutDay(1))),
         ("cancel today", SkipWorkout(WorkoutDay(0))),
+        ("I only have 30 min today", ShortenWorkout(WorkoutDay(0), 30)),
+        ("I've got 45 minutes tomorrow", ShortenWorkout(WorkoutDay(1), 45)),
+        ("only 40 mins today", ShortenWorkout(WorkoutDay(0), 40)),
+        ("only have 20 min for friday", ShortenWorkout(WorkoutDay(weekday=5), 20)),
+        ("Can you make today's workout 30 min?", ShortenWorkout(WorkoutDay(0), 30)),
+        ("cut tomorrow to 40 minutes", ShortenWorkout(WorkoutDay(1), 40)),
         ("ok thanks", Acknowledgement()),
         ("Thank you so much!", Acknowledgement()),
         ("got it 👍", Acknowledgement()),
@@ -109,6 +116,10 @@ def test_short_requests_are_understood(text: str, intent: object) -> None:
         "skip today and tomorrow",
         "skip to friday",
         "i skipped today",  # a report, not a request
+        "30 min today",  # a report? ("ran 30 min today")
+        "ran 30 min today",
+        "I only have 30 min today, can I do cardio?",
+        "make it 30 min",  # what is "it"? the LLM asks
         "what's for dinner",
         "what did I do Friday",
         "done",

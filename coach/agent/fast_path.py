@@ -4,8 +4,8 @@
 - a photo with no text (a short acknowledgement);
 - a rating right after "How hard was it, 1-10?" (`fast_log.record_rating`);
 - an opt-out in words, pause / resume, a new daily send time, "what's today", "move today to Friday",
-  "skip tomorrow" (`intents.classify`), "knee hurts, swap lunges" (`swap_request.read_swap`, acted on
-  by `fast_swap`);
+  "skip tomorrow", "I only have 30 min today" (`intents.classify`), "knee hurts, swap lunges"
+  (`swap_request.read_swap`, acted on by `fast_swap`);
 - "ok thanks" / "got it" / a thumbs-up after anything but a question: deliberately no reply;
 - a workout report the log parser understands in full (`fast_log.record_report`).
 Anything else, including a mix ("done but my knee hurts"), returns None and the LLM agent answers. Several
@@ -30,6 +30,7 @@ from coach.agent.intents import (
     PausePlan,
     ResumePlan,
     SendTime,
+    ShortenWorkout,
     SkipWorkout,
     WorkoutDay,
     classify,
@@ -47,6 +48,7 @@ from coach.training.changes import (
     move_workout,
     pause_plan,
     resume_plan,
+    shorten_workout,
     skip_workout,
 )
 from coach.training.splits import SESSION_LABELS
@@ -64,6 +66,8 @@ RESUMED_TEXT = "Welcome back! Your plan is on again and your workouts will come 
 ALREADY_ACTIVE_TEXT = "Your plan is already active. Text 'what's today' to see today's workout."
 ACK_LOOKBACK = 3  # the coach's texts read for a question before a bare "ok" is taken as a thanks
 REPLY_PROMPT = re.compile(r"\b(?:reply|text me|let me know|tell me)\b", re.IGNORECASE)
+MIN_SHORTEN_MINUTES = 10  # below this, offer a skip
+MAX_SHORTEN_MINUTES = 180
 UNCLEAR_TIME_TEXT = "I couldn't read that time. Try something like 'text me at 6:30am'."
 
 
@@ -111,6 +115,8 @@ def _act(session: Session, turn: Turn, intent: Intent | SwapRequest) -> AgentRep
         return _move(session, turn, intent)
     if isinstance(intent, SkipWorkout):
         return _skip(session, turn, intent)
+    if isinstance(intent, ShortenWorkout):
+        return _shorten(session, turn, intent)
     if isinstance(intent, SwapRequest):
         swapped = fast_swap.swap(session, turn, intent)
         return None if swapped is None else _reply(*swapped, turn)
@@ -166,6 +172,38 @@ def _skip(session: Session, turn: Turn, intent: SkipWorkout) -> AgentReply | Non
         return _reply("skip", skipped, turn)
     label = SESSION_LABELS[upcoming.session_type]
     return _reply("skip", f"{skipped} Next up: {label} on {day_label(upcoming.scheduled_date)}.", turn)
+
+
+def _shorten(session: Session, turn: Turn, intent: ShortenWorkout) -> AgentReply | None:
+    """Fit the named day's workout into the minutes given (extras go first, main lifts stay) and send it
+    back as it now stands. Too little time for any workout gets the offer of a skip; a day with nothing
+    left, a plain answer; a trainee without a plan, the LLM."""
+    if intent.minutes > MAX_SHORTEN_MINUTES:
+        return None  # not a short day: whatever it means, the LLM reads it
+    trainee, today = turn.trainee, turn.local_date
+    day = intent.day.on(today)
+    name = day_name(day, today)
+    pending = [w for w in workouts_on(session, trainee.id, day) if w.status is WorkoutStatus.PENDING]
+    if not pending:
+        if current_plan(session, trainee.id) is None:
+            return None
+        return _reply("shorten_none", f"There's no workout left {on_day(name)} to shorten.", turn)
+    if intent.minutes < MIN_SHORTEN_MINUTES:
+        body = f"{intent.minutes} min is too little for this one. Want to skip it? Text 'skip {name}'."
+        return _reply("shorten_too_short", body, turn)
+    workout = pending[0]
+    result = shorten_workout(session, trainee.id, workout.id, intent.minutes)
+    if result.sets_removed == 0:
+        body = f"{name.capitalize()}'s workout already takes about {result.minutes_before} min, so it fits."
+        return _reply("shorten_fits", body, turn)
+    if result.fits:
+        done = f"Done: {name}'s workout now takes about {result.minutes_after} min, main lifts kept."
+    else:
+        done = (
+            f"Done: I cut the extras, but {name}'s main lifts alone take about {result.minutes_after} min. "
+            "Keep the rests short."
+        )
+    return _reply("shorten", f"{done} Here it is:\n\n{workout.sms_text}", turn)
 
 
 def _acknowledged(session: Session, turn: Turn) -> AgentReply | None:

@@ -7,8 +7,8 @@ phrasings below, or it is not understood and the LLM answers. Workout logs are n
 - `rating`: an answer on a 1-10 scale ("7", "8/10", "about a 6"); only meaningful right after the coach
   asked, so it is a separate function rather than an intent.
 - `classify`: opt-out in words, pausing or resuming the plan, a new daily send time, which workout is on
-  a given day, moving one day's workout to another day or skipping it, or a bare acknowledgement ("ok
-  thanks", "got it", a thumbs-up).
+  a given day, moving one day's workout to another day, skipping it or fitting it into less time, or a bare
+  acknowledgement ("ok thanks", "got it", a thumbs-up).
 """
 
 from __future__ import annotations
@@ -90,11 +90,29 @@ class SkipWorkout:
 
 
 @dataclass(frozen=True)
+class ShortenWorkout:
+    """ "I only have 30 min today", "make tomorrow's workout 40 minutes": fit a day's workout in `minutes`."""
+
+    day: WorkoutDay
+    minutes: int
+
+
+@dataclass(frozen=True)
 class Acknowledgement:
     """ "ok thanks", "got it", "sounds good", a thumbs-up: nothing asked, nothing to do."""
 
 
-Intent = OptOut | PausePlan | ResumePlan | SendTime | WorkoutDay | MoveWorkout | SkipWorkout | Acknowledgement
+Intent = (
+    OptOut
+    | PausePlan
+    | ResumePlan
+    | SendTime
+    | WorkoutDay
+    | MoveWorkout
+    | SkipWorkout
+    | ShortenWorkout
+    | Acknowledgement
+)
 
 
 def normalise(text: str) -> str:
@@ -267,6 +285,22 @@ _SKIP = tuple(
         _SKIP_VERB + _SESSION + r" (?:on |for )?(?P<source>" + DAY_WORDS + ")",
     )
 )
+# Time for one day's workout: "i only have 30 min today", "ive got 45 minutes tomorrow", "only 40 mins
+# today", "make todays workout 30 min", "cut tomorrow to 40 minutes". "Only" or a verb of shortening must be
+# there: "30 min today" could be a report ("ran 30 min today"). No day means today.
+_MINUTES = r"(?P<minutes>\d{1,3}) ?(?:min|mins|minutes|minute|m)"
+_ON_DAY = f"(?: (?:for |on )?(?P<day>{DAY_WORDS}))?"
+_SHORTEN = tuple(
+    re.compile(pattern)
+    for pattern in (
+        r"(?:i |ive |i have |i ve )?(?:only )?(?:have|got|have got) (?:only |just )?" + _MINUTES + _ON_DAY,
+        r"(?:i |ive )?(?:only|just) (?:have |got )?" + _MINUTES + _ON_DAY,
+        r"(?:(?:can|could) you |can we |lets |please )?(?:make|cut|shorten|trim|keep)(?: my| the)? "
+        f"(?:(?P<day>{DAY_WORDS})s? )?(?:{_SESSION} )?(?:to |down to |under |at )?"
+        + _MINUTES
+        + r"(?: long)?",
+    )
+)
 
 _ACK_WORDS = frozenset(
     {
@@ -358,6 +392,9 @@ def classify(text: str) -> Intent | None:
     skip = _first_fullmatch(_SKIP, words)
     if skip:
         return SkipWorkout(workout_day(skip.group("source")))
+    shorten = _first_fullmatch(_SHORTEN, words)
+    if shorten:
+        return ShortenWorkout(workout_day(shorten.group("day") or ""), int(shorten.group("minutes")))
     return None
 
 
