@@ -372,15 +372,32 @@ def test_skip_today_skips_the_workout_and_says_what_comes_next(db: Session, sett
     body = answered(say(db, owner, settings, "can I skip today?", now=at(MONDAY, 7)), "fast:skip")
     assert monday.status is WorkoutStatus.SKIPPED and tuesday.status is WorkoutStatus.PENDING
     label = SESSION_LABELS[tuesday.session_type]
-    assert body == f"Done: today's workout is skipped, no catching up needed. Next up: {label} on Tue Jan 8."
+    assert body == f"Done: today's workout is skipped, no catching up needed. Next up: {label} tomorrow."
 
 
-def test_skipping_a_later_day_names_the_workout_after_it(db: Session, settings: Settings) -> None:
+def test_skipping_a_later_day_names_the_next_workout_from_today(db: Session, settings: Settings) -> None:
     owner = make_trainee(db)
-    body = answered(say(db, owner, settings, "I'm skipping Friday", now=at(MONDAY, 7)), "fast:skip")
+    wednesday = at(WEDNESDAY, 7)
+    body = answered(say(db, owner, settings, "I'm skipping Friday", now=wednesday), "fast:skip")
+    thursday = workout_on(db, owner, WEDNESDAY + timedelta(days=1))
     assert workout_on(db, owner, FRIDAY).status is WorkoutStatus.SKIPPED
-    assert workout_on(db, owner, MONDAY).status is WorkoutStatus.PENDING
-    assert body.endswith("on Mon Jan 14.") and body.startswith("Done: Friday's workout is skipped")
+    assert thursday.status is WorkoutStatus.PENDING
+    label = SESSION_LABELS[thursday.session_type]
+    assert body == f"Done: Friday's workout is skipped, no catching up needed. Next up: {label} tomorrow."
+    after_friday = answered(say(db, owner, settings, "skip tomorrow", now=wednesday), "fast:skip")
+    monday = workout_on(db, owner, MONDAY + timedelta(days=7))
+    assert after_friday.endswith(f"Next up: {SESSION_LABELS[monday.session_type]} on Mon Jan 14.")
+
+
+def test_a_paused_plan_is_neither_skipped_nor_shortened(db: Session, settings: Settings) -> None:
+    owner = make_trainee(db)
+    say(db, owner, settings, "pause", now=at(MONDAY, 7))
+    monday = workout_on(db, owner, MONDAY)
+    text = monday.sms_text
+    for words, path in (("skip today", "fast:skip_paused"), ("only 20 min today", "fast:shorten_paused")):
+        body = answered(say(db, owner, settings, words, now=at(MONDAY, 8)), path)
+        assert body == fast_path.PAUSED_NOTHING_TEXT
+    assert monday.status is WorkoutStatus.PENDING and monday.sms_text == text
 
 
 def test_skipping_a_rest_day_or_a_finished_workout_changes_nothing(db: Session, settings: Settings) -> None:

@@ -120,6 +120,13 @@ def test_short_requests_are_understood(text: str, intent: object) -> None:
         "ran 30 min today",
         "I only have 30 min today, can I do cardio?",
         "make it 30 min",  # what is "it"? the LLM asks
+        "cut 10 min",  # ten minutes off, not down to ten
+        "can you cut 15 min",
+        "cancel the plan today",  # more than a day
+        "skipping today",  # a report: the log parser logs the skip
+        "i got 30 min today",  # a report of training done
+        "only 30 min",  # without a day it may answer "how long did you train?"
+        "only 5m today",  # metres? miles?
         "what's for dinner",
         "what did I do Friday",
         "done",

@@ -15,7 +15,7 @@ owed texts are handled only when all of them together are understood. Nothing he
 from __future__ import annotations
 
 import re
-from datetime import time
+from datetime import date, time
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
@@ -36,12 +36,12 @@ from coach.agent.intents import (
     classify,
 )
 from coach.agent.swap_request import SwapRequest, read_swap
-from coach.agent.tools_common import current_workouts, day_label, workouts_on
+from coach.agent.tools_common import day_label, workouts_on
 from coach.agent.turn import AgentReply, Turn
-from coach.agent.workout_days import day_answer, day_name, on_day
+from coach.agent.workout_days import day_answer, day_name, next_workout, on_day
 from coach.messaging.inbound import opt_out
 from coach.models import Message, Workout
-from coach.models.enums import AgentOutcome, Direction, TraineeStatus, WorkoutStatus
+from coach.models.enums import AgentOutcome, Direction, PlanStatus, TraineeStatus, WorkoutStatus
 from coach.training.changes import (
     PlanNotFound,
     current_plan,
@@ -61,6 +61,7 @@ PHOTO_TEXT = (
 PAUSED_TEXT = (
     "Done, your plan is paused and I won't send workouts. Text RESUME when you're ready to go again."
 )
+PAUSED_NOTHING_TEXT = "Your plan is paused, so no workouts go out. Text RESUME when you're ready to go again."
 ALREADY_PAUSED_TEXT = "Your plan is already paused. Text RESUME when you're ready to go again."
 RESUMED_TEXT = "Welcome back! Your plan is on again and your workouts will come at the usual time."
 ALREADY_ACTIVE_TEXT = "Your plan is already active. Text 'what's today' to see today's workout."
@@ -125,17 +126,33 @@ def _act(session: Session, turn: Turn, intent: Intent | SwapRequest) -> AgentRep
     return None
 
 
+def _day_workouts(
+    session: Session, turn: Turn, day: date, verb: str, *, while_paused: bool = False
+) -> list[Workout] | AgentReply | None:
+    """The pending workouts of `day` that a move, skip or shorten acts on; else the reply to give: a plain
+    answer when nothing is left that day, or (unless `while_paused`) when the plan is paused, since nothing
+    goes out then; None when the trainee has no plan (the LLM explains)."""
+    trainee, today = turn.trainee, turn.local_date
+    plan = current_plan(session, trainee.id)
+    if plan is None:
+        return None
+    if plan.status is PlanStatus.PAUSED and not while_paused:
+        return _reply(f"{verb}_paused", PAUSED_NOTHING_TEXT, turn)
+    pending = [w for w in workouts_on(session, trainee.id, day) if w.status is WorkoutStatus.PENDING]
+    if not pending:
+        body = f"There's no workout left {on_day(day_name(day, today))} to {verb}."
+        return _reply(f"{verb}_none", body, turn)
+    return pending
+
+
 def _move(session: Session, turn: Turn, intent: MoveWorkout) -> AgentReply | None:
-    """Move the workout of one named day to another. Nothing to move, or a day it cannot go to, gets a plain
-    answer; a trainee without a plan is left to the LLM."""
+    """Move the workout of one named day to another (a paused plan's too: the trainee plans ahead). Nothing
+    to move, or a day it cannot go to, gets a plain answer; a trainee without a plan is left to the LLM."""
     trainee, today = turn.trainee, turn.local_date
     source, target = intent.source.on(today), intent.target.on(today)
-    pending = [w for w in workouts_on(session, trainee.id, source) if w.status is WorkoutStatus.PENDING]
-    if not pending:
-        if current_plan(session, trainee.id) is None:
-            return None
-        body = f"There's no workout left {on_day(day_name(source, today))} to move."
-        return _reply("move_none", body, turn)
+    pending = _day_workouts(session, turn, source, "move", while_paused=True)
+    if not isinstance(pending, list):
+        return pending
     if target == source:
         return _reply("move_same", f"That workout is already {on_day(day_name(target, today))}.", turn)
     try:
@@ -145,57 +162,51 @@ def _move(session: Session, turn: Turn, intent: MoveWorkout) -> AgentReply | Non
     moved = f"Done: {day_name(source, today)}'s workout moved to "
     if target == today:  # today's text may have gone out already, so here it is
         return _reply("move", f"{moved}today. Here it is:\n\n{pending[0].sms_text}", turn)
-    return _reply("move", f"{moved}{target:%a %b} {target.day}.", turn)
+    return _reply("move", f"{moved}{day_label(target)}.", turn)
 
 
 def _skip(session: Session, turn: Turn, intent: SkipWorkout) -> AgentReply | None:
-    """Skip the named day's workout (it is not sent, and not counted as missed) and say what comes next.
-    A day with nothing left to skip gets a plain answer; a trainee without a plan is left to the LLM."""
+    """Skip the named day's workout (it is not sent, and not counted as missed) and say which comes next."""
     trainee, today = turn.trainee, turn.local_date
     day = intent.day.on(today)
-    name = day_name(day, today)
-    pending = [w for w in workouts_on(session, trainee.id, day) if w.status is WorkoutStatus.PENDING]
-    if not pending:
-        if current_plan(session, trainee.id) is None:
-            return None
-        return _reply("skip_none", f"There's no workout left {on_day(name)} to skip.", turn)
+    pending = _day_workouts(session, turn, day, "skip")
+    if not isinstance(pending, list):
+        return pending
     for workout in pending:  # the day's workouts: one moved there joins the day's own
         skip_workout(session, trainee.id, workout.id)
-    upcoming = session.scalars(
-        current_workouts(trainee.id)
-        .where(Workout.status == WorkoutStatus.PENDING, Workout.scheduled_date > max(day, today))
-        .order_by(Workout.scheduled_date, Workout.id)
-        .limit(1)
-    ).first()
-    skipped = f"Done: {name}'s workout is skipped, no catching up needed."
+    skipped = f"Done: {day_name(day, today)}'s workout is skipped, no catching up needed."
+    upcoming = next_workout(session, trainee.id, today)
     if upcoming is None:
         return _reply("skip", skipped, turn)
+    when = day_name(upcoming.scheduled_date, today)
+    when = when if when in ("today", "tomorrow") else "on " + day_label(upcoming.scheduled_date)
     label = SESSION_LABELS[upcoming.session_type]
-    return _reply("skip", f"{skipped} Next up: {label} on {day_label(upcoming.scheduled_date)}.", turn)
+    return _reply("skip", f"{skipped} Next up: {label} {when}.", turn)
 
 
 def _shorten(session: Session, turn: Turn, intent: ShortenWorkout) -> AgentReply | None:
     """Fit the named day's workout into the minutes given (extras go first, main lifts stay) and send it
-    back as it now stands. Too little time for any workout gets the offer of a skip; a day with nothing
-    left, a plain answer; a trainee without a plan, the LLM."""
+    back as it now stands. Too little time for any workout gets the offer of a skip."""
     if intent.minutes > MAX_SHORTEN_MINUTES:
         return None  # not a short day: whatever it means, the LLM reads it
-    trainee, today = turn.trainee, turn.local_date
+    today = turn.local_date
     day = intent.day.on(today)
     name = day_name(day, today)
-    pending = [w for w in workouts_on(session, trainee.id, day) if w.status is WorkoutStatus.PENDING]
-    if not pending:
-        if current_plan(session, trainee.id) is None:
-            return None
-        return _reply("shorten_none", f"There's no workout left {on_day(name)} to shorten.", turn)
+    pending = _day_workouts(session, turn, day, "shorten")
+    if not isinstance(pending, list):
+        return pending
+    if len(pending) > 1:
+        return None  # two workouts that day: which one gets the time is the LLM's question
+    workout = pending[0]
+    if (workout.estimated_minutes or 0) <= intent.minutes:
+        body = (
+            f"{name.capitalize()}'s workout already takes about {workout.estimated_minutes} min, so it fits."
+        )
+        return _reply("shorten_fits", body, turn)
     if intent.minutes < MIN_SHORTEN_MINUTES:
         body = f"{intent.minutes} min is too little for this one. Want to skip it? Text 'skip {name}'."
         return _reply("shorten_too_short", body, turn)
-    workout = pending[0]
-    result = shorten_workout(session, trainee.id, workout.id, intent.minutes)
-    if result.sets_removed == 0:
-        body = f"{name.capitalize()}'s workout already takes about {result.minutes_before} min, so it fits."
-        return _reply("shorten_fits", body, turn)
+    result = shorten_workout(session, turn.trainee.id, workout.id, intent.minutes)
     if result.fits:
         done = f"Done: {name}'s workout now takes about {result.minutes_after} min, main lifts kept."
     else:

@@ -272,33 +272,38 @@ _MOVE = tuple(
 )
 
 # A day named right after the verb: "skip today", "can i skip tomorrows workout", "im skipping fri", "skip
-# the session on friday". Not "skip lunges today" (an exercise: the LLM), nor a reason after it.
+# the session on friday". Not "skip lunges today" (an exercise: the LLM), nor a reason after it, nor "cancel
+# the plan" (more than a day). A bare "skipping today" is a report, the log parser's: it logs the skip.
+_WORKOUT_WORD = r"(?:workout|session|training|lift)"
 _SKIP_VERB = (
-    r"(?:(?:can|could|may) i |im |i am |ill |i will |i have to |i need to |i gotta |gotta |im gonna |"
-    r"im going to |i want to |id like to |i would like to |lets |just |gonna )?"
-    r"(?:skip|skipping|miss|missing|cancel)(?: my| the)? "
+    r"(?:(?:(?:can|could|may) i |ill |i will |i have to |i need to |i gotta |gotta |im gonna |"
+    r"im going to |i want to |id like to |i would like to |lets |just |gonna )?(?:skip|miss|cancel)"
+    r"|(?:im|i am|ill be|i will be) (?:skipping|missing))(?: my| the)? "
 )
 _SKIP = tuple(
     re.compile(pattern)
     for pattern in (
-        _SKIP_VERB + _FROM,
-        _SKIP_VERB + _SESSION + r" (?:on |for )?(?P<source>" + DAY_WORDS + ")",
+        _SKIP_VERB + f"(?P<source>{DAY_WORDS})s?(?: {_WORKOUT_WORD})?",
+        _SKIP_VERB + _WORKOUT_WORD + f" (?:on |for )?(?P<source>{DAY_WORDS})",
     )
 )
-# Time for one day's workout: "i only have 30 min today", "ive got 45 minutes tomorrow", "only 40 mins
-# today", "make todays workout 30 min", "cut tomorrow to 40 minutes". "Only" or a verb of shortening must be
-# there: "30 min today" could be a report ("ran 30 min today"). No day means today.
-_MINUTES = r"(?P<minutes>\d{1,3}) ?(?:min|mins|minutes|minute|m)"
-_ON_DAY = f"(?: (?:for |on )?(?P<day>{DAY_WORDS}))?"
+# Time for one day's workout: "i only have 30 min today", "ive only got 45 minutes", "i have 40 minutes
+# tomorrow", "only 40 mins today", "make todays workout 30 min", "cut tomorrow to 40 minutes". Never what
+# reads as a report ("30 min today", "i got 30 min today") or as time taken off ("cut 10 min"); a bare
+# "only 30 min" needs its day (it may answer "how long did you train?"). No day means today.
+_MINUTES = r"(?P<minutes>\d{1,3}) ?(?:min|mins|minutes|minute)"
+_ON_DAY = f" (?:for |on )?(?P<day>{DAY_WORDS})"
 _SHORTEN = tuple(
     re.compile(pattern)
     for pattern in (
-        r"(?:i |ive |i have |i ve )?(?:only )?(?:have|got|have got) (?:only |just )?" + _MINUTES + _ON_DAY,
-        r"(?:i |ive )?(?:only|just) (?:have |got )?" + _MINUTES + _ON_DAY,
-        r"(?:(?:can|could) you |can we |lets |please )?(?:make|cut|shorten|trim|keep)(?: my| the)? "
-        f"(?:(?P<day>{DAY_WORDS})s? )?(?:{_SESSION} )?(?:to |down to |under |at )?"
-        + _MINUTES
-        + r"(?: long)?",
+        r"(?:i )?(?:only|just) have (?:got )?" + _MINUTES + f"(?:{_ON_DAY})?",
+        r"(?:i have|ive|i ve) (?:only|just) got " + _MINUTES + f"(?:{_ON_DAY})?",
+        r"(?:i have|ive got|i have got) (?:only |just )?" + _MINUTES + _ON_DAY,
+        r"(?:only|just) " + _MINUTES + _ON_DAY,
+        r"(?:(?:can|could) you |can we |lets |please )?(?:make|keep)(?: my| the)? "
+        f"(?:(?P<day>{DAY_WORDS})s? )?(?:{_WORKOUT_WORD} )?(?:to |under |at )?" + _MINUTES + r"(?: long)?",
+        r"(?:(?:can|could) you |can we |lets |please )?(?:cut|shorten|trim)(?: my| the)? "
+        f"(?:(?P<day>{DAY_WORDS})s? )?(?:{_WORKOUT_WORD} )?(?:to|down to|under) " + _MINUTES,
     )
 )
 

@@ -11,6 +11,7 @@ from datetime import date, timedelta
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, joinedload, selectinload
 
+from coach.agent.tools_common import current_workouts, day_label
 from coach.models import Mesocycle, Microcycle, Trainee, Workout, WorkoutExercise
 from coach.models.enums import PlanStatus, WorkoutStatus
 from coach.training.changes import current_plan
@@ -35,22 +36,21 @@ def day_answer(session: Session, trainee: Trainee, day: date, today: date) -> st
         return f"You've already done {name}'s workout. Nice work!"
     if workouts:
         return f"{name.capitalize()}'s workout is marked skipped. Rest up."
-    upcoming = session.scalar(
-        sa.select(Workout.scheduled_date)
-        .join(Microcycle, Microcycle.id == Workout.microcycle_id)
-        .where(
-            Microcycle.plan_id == plan.id,
-            Workout.trainee_id == trainee.id,
-            Workout.status == WorkoutStatus.PENDING,
-            Workout.scheduled_date > day,
-        )
-        .order_by(Workout.scheduled_date)
-        .limit(1)
-    )
+    upcoming = next_workout(session, trainee.id, day + timedelta(days=1))
     if upcoming is None:
         return f"Nothing is scheduled {on_day(name)}, and there are no more workouts in your plan."
     rest = "Rest day today" if name == "today" else f"{name.capitalize()} is a rest day"
-    return f"{rest}. Next workout: {upcoming:%a %b} {upcoming.day}. Sleep well, eat well!"
+    return f"{rest}. Next workout: {day_label(upcoming.scheduled_date)}. Sleep well, eat well!"
+
+
+def next_workout(session: Session, trainee_id: int, on_or_after: date) -> Workout | None:
+    """The first workout still to do in the trainee's current plan, from `on_or_after` on."""
+    return session.scalars(
+        current_workouts(trainee_id)
+        .where(Workout.status == WorkoutStatus.PENDING, Workout.scheduled_date >= on_or_after)
+        .order_by(Workout.scheduled_date, Workout.id)
+        .limit(1)
+    ).first()
 
 
 def _workouts(session: Session, trainee_id: int, plan_id: int, day: date) -> list[Workout]:
