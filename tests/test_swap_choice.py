@@ -59,6 +59,22 @@ def test_at_home_with_dumbbells_a_sore_knee_gets_a_hip_thrust_kind_of_move_not_a
     assert changes_swap.LOADING_EQUIPMENT & set(new.equipment), new.name
 
 
+def test_with_only_kettlebells_a_sore_knee_gets_a_deadlift_kind_of_move_not_a_swing() -> None:
+    # The kettlebell deadlift's discipline is "All", which matches the lunge's: the swing must not win on it.
+    only_kettlebells = FULL_GYM.model_copy(update={"equipment": ["kettlebell"]})
+    new = replacement("dumbbell_walking_lunge", ["knee"], only_kettlebells)
+    assert new.substitution_group != SPECS["kettlebell_swing"].substitution_group, new.name
+    assert changes_swap.LOADING_EQUIPMENT & set(new.equipment), new.name
+
+
+def test_the_same_pattern_stands_in_only_for_the_same_main_muscle() -> None:
+    # "isolation" covers curls, calf raises and flyes alike: a knee-sore leg curl stays hamstring work.
+    home = FULL_GYM.model_copy(update={"equipment": ["dumbbell", "bench"]})
+    original = SPECS["lying_leg_curl"]
+    new = replacement("lying_leg_curl", ["knee"], home)
+    assert new.primary_muscle is original.primary_muscle, new.name
+
+
 def test_a_barbell_press_is_swapped_for_a_loaded_press_not_a_handstand_push_up() -> None:
     original, new = SPECS["overhead_press"], replacement("overhead_press", [])
     assert new.pattern is original.pattern and new.primary_muscle is original.primary_muscle

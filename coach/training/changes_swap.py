@@ -1,7 +1,7 @@
 """Which movement replaces an exercise the trainee wants swapped out, and why a requested one cannot.
 
 Candidates are ranked: not already in the workout, then the same substitution group, then the same
-pattern for the same muscles, then a strength movement for the same region (the lower body counting as
+pattern for the same main muscle, then a strength movement for the same region (the lower body counting as
 one) whose main muscle the original works (a sore knee can rule out every lunge and squat, and a hip thrust
 is what a coach would reach for next). A coach keeps the training effect: a movement that drops the load
 (no barbell, dumbbell, kettlebell, machine or cable) and most of the effort comes last whatever its rank
@@ -124,8 +124,8 @@ def choose_replacement(
     def tier(m: MovementSpec) -> int | None:
         if m.substitution_group == original.substitution_group:
             return 0
-        if m.pattern is original.pattern and m.primary_muscle.value in muscles:
-            return 1  # the same pattern for other muscles is no stand-in (a cable crossover for a curl)
+        if m.pattern is original.pattern and m.primary_muscle is original.primary_muscle:
+            return 1  # the same pattern for other muscles is no stand-in (a calf raise for a leg curl)
         if strength and m.pattern not in NOT_STRENGTH and _area(m) == _area(original):
             return 2 if m.primary_muscle.value in muscles else None
         return None
@@ -146,7 +146,7 @@ def choose_replacement(
             m.primary_muscle is not original.primary_muscle,
             m.primary_region is not original.primary_region,
             m.compound is not original.compound,
-            m.primary_discipline != original.primary_discipline,  # a hip thrust, not a swing, for a lunge
+            not _same_discipline(m, original),  # a hip thrust, not a swing, for a lunge
             load_gap,
             SKILL_ORDER.index(m.skill_level),
             m.slug,
@@ -162,11 +162,20 @@ def choose_replacement(
 
 
 # Equipment that carries an external load a trainee can add to (bands and bodyweight only assist or resist).
+ALL_DISCIPLINES = "All"
 LOADING_EQUIPMENT = frozenset({"barbell", "dumbbell", "kettlebell", "machine", "cable"})
 
 
 def _loaded(movement: MovementSpec | Movement) -> bool:
     return not LOADING_EQUIPMENT.isdisjoint(movement.equipment)
+
+
+def _same_discipline(a: MovementSpec | Movement, b: MovementSpec | Movement) -> bool:
+    """ "All" (a movement every discipline uses) matches any."""
+    return a.primary_discipline == b.primary_discipline or ALL_DISCIPLINES in (
+        a.primary_discipline,
+        b.primary_discipline,
+    )
 
 
 def _area(movement: MovementSpec | Movement) -> str:
