@@ -51,12 +51,15 @@ def test_overview_shows_the_queue_the_agent_and_the_chart(operator: FlaskClient,
 
 def test_overview_shows_who_the_cost_guard_held_back_today(operator: FlaskClient, db: Session):
     spammer, calm = trainee(db), trainee(db)
-    for _ in range(3):
-        db.add(AgentRun(trainee_id=spammer.id, outcome=AgentOutcome.OVER_BUDGET, path="guard:flood"))
+    # the flood's notice, then texts held back without a word: one limit, three texts
+    db.add(AgentRun(trainee_id=spammer.id, outcome=AgentOutcome.OVER_BUDGET, path="guard:flood"))
+    for _ in range(2):
+        db.add(AgentRun(trainee_id=spammer.id, outcome=AgentOutcome.OVER_BUDGET, path="guard:flood:quiet"))
     db.add(AgentRun(trainee_id=calm.id, outcome=AgentOutcome.DETERMINISTIC, path="fast:log"))
     db.flush()
     page = operator.get("/dashboard/").get_data(as_text=True)
-    assert "Held back by the cost guard" in page and "guard:flood" in page
+    assert "Held back by the cost guard" in page and "<td>guard:flood</td>" in page
+    assert "guard:flood:quiet" not in page and '<td class="num">3</td>' in page
     assert f"/dashboard/trainees/{spammer.id}" in page and f"/dashboard/trainees/{calm.id}" not in page
     assert spammer.phone not in page  # masked
 

@@ -42,13 +42,15 @@ ERROR_CLASSES_TODAY = sa.text(
     """
 ).bindparams(NOW)
 
-# Trainees the cost guard held back today (daily LLM budget or flood limit), most limited first.
+# Trainees the cost guard held back today (daily LLM budget or flood limit), most limited first. A flood's
+# notice and the quiet runs after it ("guard:flood", "guard:flood:quiet") count as one limit.
 LIMITED_TODAY = sa.text(
     """
-    SELECT r.trainee_id, t.phone, r.path, count(*) AS runs, max(r.created_at) AS last_at
+    SELECT r.trainee_id, t.phone, split_part(r.path, ':', 1) || ':' || split_part(r.path, ':', 2) AS path,
+        count(*) AS runs, max(r.created_at) AS last_at
     FROM agent_runs r LEFT JOIN trainees t ON t.id = r.trainee_id
     WHERE r.created_at >= date_trunc('day', CAST(:now AS timestamptz), 'UTC') AND r.outcome = 'over_budget'
-    GROUP BY r.trainee_id, t.phone, r.path ORDER BY runs DESC, last_at DESC LIMIT 20
+    GROUP BY r.trainee_id, t.phone, 3 ORDER BY runs DESC, last_at DESC LIMIT 20
     """
 ).bindparams(NOW)
 

@@ -135,7 +135,7 @@ REST_DAYS = sa.text(
 _DAY_LABEL = (
     "CASE w.session_type::text "
     + " ".join(f"WHEN '{kind.value}' THEN '{label}'" for kind, label in SESSION_LABELS.items())
-    + " END"
+    + " ELSE 'Training' END"
 )
 
 # Only someone who had workouts this week is asked how it felt: not a trainee who signed up today.
