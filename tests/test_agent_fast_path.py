@@ -330,14 +330,20 @@ def test_a_workout_moved_to_today_comes_with_the_reply(db: Session, settings: Se
     assert thursday.sms_text
 
 
-def test_moving_a_rest_day_or_a_finished_workout_changes_nothing(db: Session, settings: Settings) -> None:
+@pytest.mark.parametrize(
+    ("verb", "text"),
+    [("move", "move today to friday"), ("skip", "skip today"), ("shorten", "only 30 min today")],
+)
+def test_a_rest_day_or_a_finished_workout_has_nothing_to_change(
+    db: Session, settings: Settings, verb: str, text: str
+) -> None:
     owner = make_trainee(db)
-    rest = answered(say(db, owner, settings, "move today to friday", now=at(WEDNESDAY)), "fast:move_none")
-    assert rest == "There's no workout left today to move."
+    rest = answered(say(db, owner, settings, text, now=at(WEDNESDAY)), f"fast:{verb}_none")
+    assert rest == f"There's no workout left today to {verb}."
 
     say(db, owner, settings, "squats 100kg 5x5", now=at(MONDAY))
-    done = answered(say(db, owner, settings, "push today to tomorrow", now=at(MONDAY, 19)), "fast:move_none")
-    assert done == "There's no workout left today to move."
+    done = answered(say(db, owner, settings, text, now=at(MONDAY, 19)), f"fast:{verb}_none")
+    assert done == f"There's no workout left today to {verb}."
     assert workout_on(db, owner, MONDAY).status is WorkoutStatus.COMPLETED
 
 
@@ -400,18 +406,12 @@ def test_a_paused_plan_is_neither_skipped_nor_shortened(db: Session, settings: S
     assert monday.status is WorkoutStatus.PENDING and monday.sms_text == text
 
 
-def test_skipping_a_rest_day_or_a_finished_workout_changes_nothing(db: Session, settings: Settings) -> None:
+def test_a_day_already_skipped_has_nothing_left_to_skip(db: Session, settings: Settings) -> None:
     owner = make_trainee(db)
-    rest = answered(say(db, owner, settings, "skip today", now=at(WEDNESDAY)), "fast:skip_none")
-    assert rest == "There's no workout left today to skip."
-
-    say(db, owner, settings, "squats 100kg 5x5", now=at(MONDAY))
-    done = answered(say(db, owner, settings, "skip today", now=at(MONDAY, 19)), "fast:skip_none")
-    assert done == "There's no workout left today to skip."
-    assert workout_on(db, owner, MONDAY).status is WorkoutStatus.COMPLETED
     again = say(db, owner, settings, "skip tomorrow", now=at(MONDAY, 19))
     assert answered(again, "fast:skip").startswith("Done: tomorrow's workout is skipped")
-    assert answered(say(db, owner, settings, "skip tomorrow", now=at(MONDAY, 20)), "fast:skip_none")
+    body = answered(say(db, owner, settings, "skip tomorrow", now=at(MONDAY, 20)), "fast:skip_none")
+    assert body == "There's no workout left tomorrow to skip."
 
 
 def test_a_skip_without_a_plan_is_left_to_the_llm(db: Session, settings: Settings) -> None:
@@ -455,8 +455,6 @@ def test_a_day_that_already_fits_or_has_too_little_time_is_left_as_it_is(
     )
     assert short == "5 min is too little for this one. Want to skip it? Text 'skip tomorrow'."
     assert tuesday.sms_text == text and tuesday.estimated_minutes == minutes
-    rest = answered(say(db, owner, settings, "only 30 min today", now=at(WEDNESDAY)), "fast:shorten_none")
-    assert rest == "There's no workout left today to shorten."
 
 
 # ---------------------------------------------------------------- pause, resume, send time, opt-out, photo
