@@ -5,7 +5,7 @@ from datetime import UTC, date, datetime, time, timedelta
 import pytest
 import sqlalchemy as sa
 
-from coach.models import Conversation, Message, OutboundMessage, Trainee
+from coach.models import Conversation, Message, OutboundMessage, Trainee, Workout
 from coach.models.enums import DeliveryState, Direction, OutboundKind, TraineeStatus
 from coach.scheduling import due
 from tests.scheduling_helpers import add_plans, add_rows, expected_due
@@ -181,6 +181,19 @@ def test_the_weekly_preview_goes_out_sunday_evening_local_in_every_zone(db, zone
     assert row.body.startswith("Next week: Mon Full body, Wed Full body, Fri Full body.")
     assert "1-5" in row.body
     assert row.idempotency_key == f"weekly:{trainee_id}:2026-W48"
+
+
+def test_the_weekly_preview_of_a_deload_week_says_it_is_lighter_by_design(db):
+    trainee_id = _trainee(db, "America/New_York", time(7, 0))
+    db.execute(
+        sa.update(Workout)
+        .where(Workout.trainee_id == trainee_id, Workout.scheduled_date >= MONDAY + timedelta(days=7))
+        .values(focus="deload")
+    )
+    _tick(db, datetime(2026, 11, 29, 23, 0, tzinfo=UTC))  # Sunday 18:00 in New York
+    [row] = _rows(db, trainee_id, OutboundKind.WEEKLY_PREVIEW)
+    assert row.body.startswith("Next week is a lighter one, to recover: Mon Full body, Wed Full body,")
+    assert "1-5" in row.body
 
 
 def test_a_trainee_whose_plan_starts_next_week_is_not_asked_how_this_week_felt(db):

@@ -138,7 +138,8 @@ _DAY_LABEL = (
     + " ELSE 'Training' END"
 )
 
-# Only someone who had workouts this week is asked how it felt: not a trainee who signed up today.
+# Only someone who had workouts this week is asked how it felt: not a trainee who signed up today. A deload
+# week says so ("Next week is a lighter one, to recover: Mon Upper body, ..."): an easier week is by design.
 _TRAINED_THIS_WEEK = (
     "EXISTS (SELECT 1 FROM workouts pw WHERE pw.trainee_id = t.id"
     " AND pw.scheduled_date BETWEEN zw.day - 6 AND zw.day)"
@@ -150,8 +151,9 @@ WEEKLY_PREVIEWS = sa.text(
     SELECT t.id, 'weekly_preview',
            format(
                CASE WHEN {_TRAINED_THIS_WEEK}
-                   THEN 'Next week: %s. How did this week feel, 1-5? (1 = wrecked, 5 = easy)'
-                   ELSE 'Your first week: %s. Text me how each one goes.' END,
+                   THEN 'Next week%s: %s. How did this week feel, 1-5? (1 = wrecked, 5 = easy)'
+                   ELSE 'Your first week%s: %s. Text me how each one goes.' END,
+               CASE WHEN bool_and(w.focus = 'deload') THEN ' is a lighter one, to recover' ELSE '' END,
                string_agg(
                    to_char(w.scheduled_date, 'Dy') || ' ' || {_DAY_LABEL},
                    ', ' ORDER BY w.scheduled_date, w.id
