@@ -24,8 +24,13 @@ FULL_GYM = TrainingProfile(
 EFFORT = ("very_low", "low", "moderate", "high", "very_high")
 
 
-def replacement(slug: str, sore: list[str], profile: TrainingProfile = FULL_GYM) -> MovementSpec:
-    row = SimpleNamespace(movement=SPECS[slug], duration_seconds=None, workout=SimpleNamespace(exercises=[]))
+def replacement(
+    slug: str, sore: list[str], profile: TrainingProfile = FULL_GYM, beside: tuple[str, ...] = ()
+) -> MovementSpec:
+    """The movement put in place of `slug` in a workout that also has the movements `beside`."""
+    workout = SimpleNamespace(exercises=[])
+    row = SimpleNamespace(movement=SPECS[slug], duration_seconds=None, workout=workout)
+    workout.exercises = [row, *(SimpleNamespace(movement=SPECS[other]) for other in beside)]
     return changes_swap.choose_replacement(row, profile, LIBRARY, sore)  # type: ignore[arg-type]
 
 
@@ -73,6 +78,16 @@ def test_the_same_pattern_stands_in_only_for_the_same_main_muscle() -> None:
     original = SPECS["lying_leg_curl"]
     new = replacement("lying_leg_curl", ["knee"], home)
     assert new.primary_muscle is original.primary_muscle, new.name
+
+
+def test_a_squat_is_not_replaced_by_a_second_lift_of_a_kind_the_workout_already_has() -> None:
+    # A lower-body day with an RDL: a knee-sore squat becomes a hip thrust, not a deadlift beside the RDL.
+    alone = replacement("barbell_back_squat", ["knee"])
+    beside_rdl = replacement("barbell_back_squat", ["knee"], beside=("romanian_deadlift",))
+    assert beside_rdl.substitution_group != SPECS["romanian_deadlift"].substitution_group, beside_rdl.name
+    assert effort_gap(SPECS["barbell_back_squat"], beside_rdl) <= 2, beside_rdl.name  # not a light back raise
+    assert alone != beside_rdl  # without the RDL the best pick is of that kind: the test tests something
+    assert "knee" not in beside_rdl.joint_stress
 
 
 def test_a_barbell_press_is_swapped_for_a_loaded_press_not_a_handstand_push_up() -> None:

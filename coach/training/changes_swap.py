@@ -1,14 +1,15 @@
 """Which movement replaces an exercise the trainee wants swapped out, and why a requested one cannot.
 
-Candidates are ranked: not already in the workout, then the same substitution group, then the same
-pattern for the same main muscle, then a strength movement for the same region (the lower body counting as
-one) whose main muscle the original works (a sore knee can rule out every lunge and squat, and a hip thrust
-is what a coach would reach for next). A coach keeps the training effect: a movement that drops the load
-(no barbell, dumbbell, kettlebell, machine or cable) and most of the effort comes last whatever its rank
-(not a chair squat for a barbell squat when a hip thrust fits); within a rank, loaded work stays loaded,
-the effort stays within a step, then the same main muscle, region, kind of movement and discipline, then
-the closest effort. Every candidate passes ``is_eligible`` (equipment, limitations, skill,
-hard_no) and loads none of the joints the trainee said hurt.
+Candidates are ranked: not already in the workout, nor of a kind of work the rest of it already has (no
+second deadlift next to an RDL), then the same substitution group, then the same pattern for the same main
+muscle, then a strength movement for the same region (the lower body counting as one) whose main muscle the
+original works (a sore knee can rule out every lunge and squat, and a hip thrust is what a coach would reach
+for next). A coach keeps the training effect: a movement that drops the load (no barbell, dumbbell,
+kettlebell, machine or cable) and most of the effort comes last whatever its rank (not a chair squat for a
+barbell squat when a hip thrust fits); within a rank, loaded work stays loaded, the effort stays within a
+step, then the same main muscle, region and kind of movement, strength work for strength work, then the
+closest effort, then the same discipline. Every candidate passes ``is_eligible`` (equipment, limitations,
+skill, hard_no) and loads none of the joints the trainee said hurt.
 """
 
 from __future__ import annotations
@@ -117,6 +118,10 @@ def choose_replacement(
     """The best movement to put in place of `row`; raises NoSubstitute when there is none."""
     original = row.movement
     in_workout = {other.movement.slug for other in row.workout.exercises}
+    # the kinds of work the rest of the workout already has: not a second deadlift-type lift next to an RDL
+    groups_in_workout = {
+        other.movement.substitution_group for other in row.workout.exercises if other is not row
+    }
     timed = row.duration_seconds is not None
     muscles = {original.primary_muscle.value, *original.secondary_muscles}
     strength = original.pattern not in NOT_STRENGTH
@@ -139,6 +144,7 @@ def choose_replacement(
         unloads = _loaded(original) and not _loaded(m)
         key = (
             m.slug in in_workout,
+            m.substitution_group in groups_in_workout and m.substitution_group != original.substitution_group,
             unloads and load_gap > 1,  # a last resort: a chair squat for a barbell squat
             level,
             unloads,
@@ -146,8 +152,9 @@ def choose_replacement(
             m.primary_muscle is not original.primary_muscle,
             m.primary_region is not original.primary_region,
             m.compound is not original.compound,
-            not _same_discipline(m, original),  # a hip thrust, not a swing, for a lunge
+            _conditioning(m) and not _conditioning(original),  # a hip thrust, not a swing, for a lunge
             load_gap,
+            not _same_discipline(m, original),
             SKILL_ORDER.index(m.skill_level),
             m.slug,
         )
@@ -163,11 +170,16 @@ def choose_replacement(
 
 # Equipment that carries an external load a trainee can add to (bands and bodyweight only assist or resist).
 ALL_DISCIPLINES = "All"
+CONDITIONING = "conditioning"
 LOADING_EQUIPMENT = frozenset({"barbell", "dumbbell", "kettlebell", "machine", "cable"})
 
 
 def _loaded(movement: MovementSpec | Movement) -> bool:
     return not LOADING_EQUIPMENT.isdisjoint(movement.equipment)
+
+
+def _conditioning(movement: MovementSpec | Movement) -> bool:
+    return movement.primary_discipline == CONDITIONING
 
 
 def _same_discipline(a: MovementSpec | Movement, b: MovementSpec | Movement) -> bool:
