@@ -440,6 +440,22 @@ def test_only_30_min_today_cuts_the_extras_keeps_the_main_lifts_and_sends_it(
     assert monday.sms_text != text_before  # the text the trainee gets is the shortened workout
 
 
+def test_too_little_time_for_the_main_lifts_keeps_them_and_says_how_long_they_take(
+    db: Session, settings: Settings
+) -> None:
+    owner = make_trainee(db)
+    monday = workout_on(db, owner, MONDAY)
+    mains = [row.movement.name for row in monday.exercises if row.section is ExerciseRole.MAIN]
+    body = answered(say(db, owner, settings, "only 10 min today", now=at(MONDAY, 7)), "fast:shorten")
+    after = monday.estimated_minutes or 0
+    assert after > 10  # the main lifts stay, whatever the time
+    assert [row.movement.name for row in monday.exercises if row.section is ExerciseRole.MAIN] == mains
+    assert body.startswith(
+        f"Done: I cut the extras, but today's warm-up and main lifts still take about {after} min."
+    )
+    assert body.endswith(f"Here it is:\n\n{monday.sms_text}")
+
+
 def test_a_day_that_already_fits_or_has_too_little_time_is_left_as_it_is(
     db: Session, settings: Settings
 ) -> None:

@@ -211,7 +211,8 @@ def _shorten(session: Session, turn: Turn, intent: ShortenWorkout) -> AgentReply
         done = f"Done: {name}'s workout now takes about {result.minutes_after} min, main lifts kept."
     else:
         done = (
-            f"Done: I cut the extras, but {name}'s main lifts alone take about {result.minutes_after} min. "
+            f"Done: I cut the extras, but {name}'s warm-up and main lifts still take about "
+            f"{result.minutes_after} min. "
             "Keep the rests short."
         )
     return _reply("shorten", f"{done} Here it is:\n\n{workout.sms_text}", turn)
