@@ -12,7 +12,7 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from coach.agent import fast_path
+from coach.agent import fast_path, workout_days
 from coach.agent.fast_log import movement_index
 from coach.agent.turn import AgentReply, Turn
 from coach.config import Settings
@@ -402,7 +402,7 @@ def test_a_paused_plan_is_neither_skipped_nor_shortened(db: Session, settings: S
     text = monday.sms_text
     for words, path in (("skip today", "fast:skip_paused"), ("only 20 min today", "fast:shorten_paused")):
         body = answered(say(db, owner, settings, words, now=at(MONDAY, 8)), path)
-        assert body == fast_path.PAUSED_NOTHING_TEXT
+        assert body == workout_days.PAUSED_TEXT
     assert monday.status is WorkoutStatus.PENDING and monday.sms_text == text
 
 

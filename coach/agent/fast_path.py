@@ -20,7 +20,7 @@ from datetime import date, time
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from coach.agent import fast_swap
+from coach.agent import fast_swap, workout_days
 from coach.agent.fast_log import record_rating, record_report, remember_question
 from coach.agent.intents import (
     Acknowledgement,
@@ -61,7 +61,6 @@ PHOTO_TEXT = (
 PAUSED_TEXT = (
     "Done, your plan is paused and I won't send workouts. Text RESUME when you're ready to go again."
 )
-PAUSED_NOTHING_TEXT = "Your plan is paused, so no workouts go out. Text RESUME when you're ready to go again."
 ALREADY_PAUSED_TEXT = "Your plan is already paused. Text RESUME when you're ready to go again."
 RESUMED_TEXT = "Welcome back! Your plan is on again and your workouts will come at the usual time."
 ALREADY_ACTIVE_TEXT = "Your plan is already active. Text 'what's today' to see today's workout."
@@ -137,7 +136,7 @@ def _day_workouts(
     if plan is None:
         return None
     if plan.status is PlanStatus.PAUSED and not while_paused:
-        return _reply(f"{verb}_paused", PAUSED_NOTHING_TEXT, turn)
+        return _reply(f"{verb}_paused", workout_days.PAUSED_TEXT, turn)
     pending = [w for w in workouts_on(session, trainee.id, day) if w.status is WorkoutStatus.PENDING]
     if not pending:
         body = f"There's no workout left {on_day(day_name(day, today))} to {verb}."
