@@ -303,6 +303,41 @@ def test_whats_today_while_paused_says_the_plan_is_paused(db: Session, settings:
     assert "paused" in body and "RESUME" in body
 
 
+# ---------------------------------------------------------------- a week's workouts
+
+
+def test_whats_this_week_lists_the_weeks_workouts_with_what_is_done_or_skipped(
+    db: Session, settings: Settings
+) -> None:
+    owner = make_trainee(db)
+    say(db, owner, settings, "squats 100kg 5x5", now=at(MONDAY))
+    say(db, owner, settings, "skip tomorrow", now=at(MONDAY, 19))
+    body = answered(say(db, owner, settings, "what's this week?", now=at(WEDNESDAY, 9)), "fast:week")
+    days = [workout_on(db, owner, MONDAY + timedelta(days=n)) for n in (0, 1, 3, 4)]
+    labels = [SESSION_LABELS[w.session_type] for w in days]
+    assert body == (
+        f"This week: Mon {labels[0]} (done), Tue {labels[1]} (skipped), Thu {labels[2]}, Fri {labels[3]}."
+    )
+    following = answered(say(db, owner, settings, "what do I have next week", now=at(WEDNESDAY)), "fast:week")
+    assert following.startswith("Next week: Mon ") and "(done)" not in following
+    for workout in db.scalars(sa.select(Workout).where(Workout.trainee_id == owner.id)):
+        if workout.scheduled_date >= MONDAY + timedelta(days=7):
+            workout.focus = "deload"
+    lighter = answered(say(db, owner, settings, "next week's workouts", now=at(WEDNESDAY)), "fast:week")
+    assert lighter == following.replace("Next week:", "Next week is a lighter one, to recover:")
+
+
+def test_a_week_answer_for_a_paused_plan_or_no_plan(db: Session, settings: Settings) -> None:
+    owner = make_trainee(db)
+    say(db, owner, settings, "pause", now=at(MONDAY, 7))
+    assert answered(say(db, owner, settings, "what's this week", now=at(MONDAY, 8)), "fast:week") == (
+        workout_days.PAUSED_TEXT
+    )
+    planless = factories.trainee(db, status=TraineeStatus.ACTIVE, time_zone="UTC")
+    factories.conversation(db, planless)
+    assert say(db, planless, settings, "what's this week", now=at(MONDAY)) is None
+
+
 # ---------------------------------------------------------------- moving a day's workout
 
 
@@ -423,37 +458,39 @@ def test_a_skip_without_a_plan_is_left_to_the_llm(db: Session, settings: Setting
 # ---------------------------------------------------------------- fitting a workout into less time
 
 
-def test_only_30_min_today_cuts_the_extras_keeps_the_main_lifts_and_sends_it(
-    db: Session, settings: Settings
-) -> None:
+def shorten_monday(db: Session, settings: Settings, text: str) -> tuple[Workout, str, int]:
+    """Monday's workout after `text` on Monday morning, the reply, and the minutes it took before. The main
+    lifts are kept, and the reply carries the shortened workout's text."""
     owner = make_trainee(db)
     monday = workout_on(db, owner, MONDAY)
     mains = [row.movement.name for row in monday.exercises if row.section is ExerciseRole.MAIN]
     before, text_before = monday.estimated_minutes or 0, monday.sms_text
-    assert before > 30
-    body = answered(say(db, owner, settings, "I only have 30 min today", now=at(MONDAY, 7)), "fast:shorten")
-    after = monday.estimated_minutes or 0
-    assert after < before
+    body = answered(say(db, owner, settings, text, now=at(MONDAY, 7)), "fast:shorten")
     assert [row.movement.name for row in monday.exercises if row.section is ExerciseRole.MAIN] == mains
-    assert body.startswith("Done: ") and f"about {after} min" in body
-    assert body.endswith(f"Here it is:\n\n{monday.sms_text}")
-    assert monday.sms_text != text_before  # the text the trainee gets is the shortened workout
+    assert body.endswith(f"Here it is:\n\n{monday.sms_text}") and monday.sms_text != text_before
+    return monday, body, before
+
+
+def test_only_30_min_today_cuts_the_extras_keeps_the_main_lifts_and_sends_it(
+    db: Session, settings: Settings
+) -> None:
+    monday, body, before = shorten_monday(db, settings, "I only have 30 min today")
+    after = monday.estimated_minutes or 0
+    assert before > 30 and after < before
+    assert after <= 30 and body.startswith(
+        f"Done: today's workout now takes about {after} min, main lifts kept."
+    )
 
 
 def test_too_little_time_for_the_main_lifts_keeps_them_and_says_how_long_they_take(
     db: Session, settings: Settings
 ) -> None:
-    owner = make_trainee(db)
-    monday = workout_on(db, owner, MONDAY)
-    mains = [row.movement.name for row in monday.exercises if row.section is ExerciseRole.MAIN]
-    body = answered(say(db, owner, settings, "only 10 min today", now=at(MONDAY, 7)), "fast:shorten")
+    monday, body, _ = shorten_monday(db, settings, "only 10 min today")
     after = monday.estimated_minutes or 0
     assert after > 10  # the main lifts stay, whatever the time
-    assert [row.movement.name for row in monday.exercises if row.section is ExerciseRole.MAIN] == mains
     assert body.startswith(
         f"Done: I cut the extras, but today's warm-up and main lifts still take about {after} min."
     )
-    assert body.endswith(f"Here it is:\n\n{monday.sms_text}")
 
 
 def test_a_day_that_already_fits_or_has_too_little_time_is_left_as_it_is(

@@ -15,6 +15,7 @@ from coach.agent.intents import (
     SendTime,
     ShortenWorkout,
     SkipWorkout,
+    WeekView,
     WorkoutDay,
     classify,
     normalise,
@@ -64,6 +65,12 @@ MONDAY = date(2030, 1, 7)
         ("workout today?", WorkoutDay(0)),
         ("what do I have Friday", WorkoutDay(weekday=5)),
         ("what's my workout", WorkoutDay(0)),
+        ("what's this week", WeekView(0)),
+        ("What does my week look like?", WeekView(0)),
+        ("how's my week looking", WeekView(0)),
+        ("what do I have next week", WeekView(1)),
+        ("next week's workouts?", WeekView(1)),
+        ("can I see next week's plan", WeekView(1)),
         ("move today to Friday", MoveWorkout(WorkoutDay(0), WorkoutDay(weekday=5))),
         ("Can we move tomorrow's workout to Sat?", MoveWorkout(WorkoutDay(1), WorkoutDay(weekday=6))),
         ("push my thursday session to sun pls", MoveWorkout(WorkoutDay(weekday=4), WorkoutDay(weekday=7))),
@@ -110,6 +117,9 @@ def test_short_requests_are_understood(text: str, intent: object) -> None:
         "swap today and friday",
         "move today to friday and make it shorter",
         "skip lunges today",  # an exercise, not the day
+        "what did I do this week",  # the past: the LLM reads the logs
+        "what's for dinner this week",
+        "this week",
         "can i skip today's squats",
         "skip today, I'm sick",  # a reason the coach should hear
         "skip my workout",  # which one? the LLM asks

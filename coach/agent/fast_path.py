@@ -3,9 +3,9 @@
 `respond` is called for an active or paused trainee after safety triage found nothing. It answers:
 - a photo with no text (a short acknowledgement);
 - a rating right after "How hard was it, 1-10?" (`fast_log.record_rating`);
-- an opt-out in words, pause / resume, a new daily send time, "what's today", "move today to Friday",
-  "skip tomorrow", "I only have 30 min today" (`intents.classify`), "knee hurts, swap lunges"
-  (`swap_request.read_swap`, acted on by `fast_swap`);
+- an opt-out in words, pause / resume, a new daily send time, "what's today", "what's this week", "move
+  today to Friday", "skip tomorrow", "I only have 30 min today" (`intents.classify`), "knee hurts, swap
+  lunges" (`swap_request.read_swap`, acted on by `fast_swap`);
 - "ok thanks" / "got it" / a thumbs-up after anything but a question: deliberately no reply;
 - a workout report the log parser understands in full (`fast_log.record_report`).
 Anything else, including a mix ("done but my knee hurts"), returns None and the LLM agent answers. Several
@@ -15,7 +15,7 @@ owed texts are handled only when all of them together are understood. Nothing he
 from __future__ import annotations
 
 import re
-from datetime import date, time
+from datetime import date, time, timedelta
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
@@ -32,13 +32,14 @@ from coach.agent.intents import (
     SendTime,
     ShortenWorkout,
     SkipWorkout,
+    WeekView,
     WorkoutDay,
     classify,
 )
 from coach.agent.swap_request import SwapRequest, read_swap
 from coach.agent.tools_common import day_label, workouts_on
 from coach.agent.turn import AgentReply, Turn
-from coach.agent.workout_days import day_answer, day_name, next_workout, on_day
+from coach.agent.workout_days import day_answer, day_name, next_workout, on_day, week_answer
 from coach.messaging.inbound import opt_out
 from coach.models import Message, Workout
 from coach.models.enums import AgentOutcome, Direction, PlanStatus, TraineeStatus, WorkoutStatus
@@ -111,6 +112,11 @@ def _act(session: Session, turn: Turn, intent: Intent | SwapRequest) -> AgentRep
     if isinstance(intent, WorkoutDay):
         body = day_answer(session, turn.trainee, intent.on(turn.local_date), turn.local_date)
         return None if body is None else _reply("workout_day", body, turn)
+    if isinstance(intent, WeekView):
+        today = turn.local_date
+        monday = today - timedelta(days=today.weekday()) + timedelta(weeks=intent.weeks_ahead)
+        body = week_answer(session, turn.trainee, monday, today)
+        return None if body is None else _reply("week", body, turn)
     if isinstance(intent, MoveWorkout):
         return _move(session, turn, intent)
     if isinstance(intent, SkipWorkout):

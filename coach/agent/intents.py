@@ -7,8 +7,8 @@ phrasings below, or it is not understood and the LLM answers. Workout logs are n
 - `rating`: an answer on a 1-10 scale ("7", "8/10", "about a 6"); only meaningful right after the coach
   asked, so it is a separate function rather than an intent.
 - `classify`: opt-out in words, pausing or resuming the plan, a new daily send time, which workout is on
-  a given day, moving one day's workout to another day, skipping it or fitting it into less time, or a bare
-  acknowledgement ("ok thanks", "got it", a thumbs-up).
+  a given day or week, moving one day's workout to another day, skipping it or fitting it into less time,
+  or a bare acknowledgement ("ok thanks", "got it", a thumbs-up).
 """
 
 from __future__ import annotations
@@ -75,6 +75,13 @@ class WorkoutDay:
 
 
 @dataclass(frozen=True)
+class WeekView:
+    """ "what's this week", "what does my week look like", "next week's workouts": a week's workouts."""
+
+    weeks_ahead: int = 0
+
+
+@dataclass(frozen=True)
 class MoveWorkout:
     """ "move today to Friday", "can we push tomorrow's workout to Sat": a named day's workout to another."""
 
@@ -108,6 +115,7 @@ Intent = (
     | ResumePlan
     | SendTime
     | WorkoutDay
+    | WeekView
     | MoveWorkout
     | SkipWorkout
     | ShortenWorkout
@@ -253,6 +261,24 @@ _WORKOUT_DAY = tuple(
     )
 )
 
+# "whats this week", "whats my week look like", "what do i have next week", "next weeks workouts".
+_PLAN_WORDS = r"(?:plan|workouts?|training|schedule|program|sessions)"
+_WEEK = tuple(
+    re.compile(pattern)
+    for pattern in (
+        r"(?:whats|what is|what are|hows|how is)(?: my| the)?(?: " + _PLAN_WORDS + r")?(?: for| on)? "
+        r"(?P<which>this|next) weeks?(?: " + _PLAN_WORDS + r")?",
+        r"(?:whats|what is|what are)(?: my| the)? (?P<which>this|next) weeks? " + _PLAN_WORDS,
+        r"(?:what does|how does|whats|hows) (?:my|the)(?: (?P<which>this|next))? week(?:s "
+        + _PLAN_WORDS
+        + r")? look(?:ing)?(?: like)?",
+        r"(?:what do i have|what have i got|what am i doing|whats on)(?: for)? (?P<which>this|next) week",
+        r"(?P<which>this|next) weeks? " + _PLAN_WORDS,
+        r"(?:(?:can i|could i) (?:see|get)|show me|send me)(?: my| the)?(?: " + _PLAN_WORDS + r")?"
+        r"(?: for)? (?P<which>this|next) weeks?(?: " + _PLAN_WORDS + r")?",
+    )
+)
+
 # Both days named: "move today to friday", "push my thursday session to sat", "can i do todays workout on
 # sunday instead". Without a day to move from ("move my workout to friday") the LLM asks which.
 _FROM = f"(?P<source>{DAY_WORDS})s?(?: {_SESSION})?"
@@ -391,6 +417,9 @@ def classify(text: str) -> Intent | None:
     asked_day = _first_fullmatch(_WORKOUT_DAY, words)
     if asked_day:
         return workout_day(asked_day.group("day"))
+    week = _first_fullmatch(_WEEK, words)
+    if week:
+        return WeekView(1 if week.group("which") == "next" else 0)
     move = _first_fullmatch(_MOVE, words)
     if move:
         return MoveWorkout(workout_day(move.group("source")), workout_day(move.group("target")))

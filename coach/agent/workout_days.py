@@ -1,4 +1,5 @@
-"""What is on the plan for a day, as the fast path answers "what's today" or "what do I have Friday".
+"""What is on the plan for a day or a week, as the fast path answers "what's today", "what do I have Friday"
+or "what's this week".
 
 A day with open workouts gets their stored SMS text, joined the way the daily text joins them, so the answer
 reads exactly like the text the scheduler sends. Any other day gets one short line.
@@ -16,6 +17,7 @@ from coach.models import Mesocycle, Microcycle, Trainee, Workout, WorkoutExercis
 from coach.models.enums import PlanStatus, WorkoutStatus
 from coach.training.changes import current_plan
 from coach.training.render import render_workout, workout_view
+from coach.training.splits import LIGHTER_WEEK, SESSION_LABELS
 
 PAUSED_TEXT = "Your plan is paused, so nothing is scheduled. Text RESUME when you're ready to train again."
 
@@ -41,6 +43,35 @@ def day_answer(session: Session, trainee: Trainee, day: date, today: date) -> st
         return f"Nothing is scheduled {on_day(name)}, and there are no more workouts in your plan."
     rest = "Rest day today" if name == "today" else f"{name.capitalize()} is a rest day"
     return f"{rest}. Next workout: {day_label(upcoming.scheduled_date)}. Sleep well, eat well!"
+
+
+_MARKS = {WorkoutStatus.COMPLETED: " (done)", WorkoutStatus.SKIPPED: " (skipped)"}
+
+
+def week_answer(session: Session, trainee: Trainee, first_day: date, today: date) -> str | None:
+    """The workouts of the week from `first_day` (a Monday) as one line, "This week: Mon Upper body (done),
+    Tue Lower body, ..."; None when the trainee has no current plan."""
+    plan = current_plan(session, trainee.id)
+    if plan is None:
+        return None
+    if plan.status is PlanStatus.PAUSED:
+        return PAUSED_TEXT
+    which = "this week" if first_day <= today else "next week"
+    last_day = first_day + timedelta(days=6)
+    workouts = session.scalars(
+        current_workouts(trainee.id)
+        .where(Workout.scheduled_date.between(first_day, last_day))
+        .order_by(Workout.scheduled_date, Workout.id)
+    ).all()
+    if not workouts:
+        upcoming = next_workout(session, trainee.id, last_day + timedelta(days=1))
+        after = f" Next workout: {day_label(upcoming.scheduled_date)}." if upcoming else ""
+        return f"Nothing is scheduled {which}.{after}"
+    days = ", ".join(
+        f"{w.scheduled_date:%a} {SESSION_LABELS[w.session_type]}{_MARKS.get(w.status, '')}" for w in workouts
+    )
+    lighter = LIGHTER_WEEK if all(w.focus == "deload" for w in workouts) else ""
+    return f"{which.capitalize()}{lighter}: {days}."
 
 
 def next_workout(session: Session, trainee_id: int, on_or_after: date) -> Workout | None:

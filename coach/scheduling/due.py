@@ -17,7 +17,7 @@ from datetime import datetime, time, timedelta
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from coach.training.splits import SESSION_LABELS
+from coach.training.splits import LIGHTER_WEEK, SESSION_LABELS
 
 REST_DAY_TEXT = "Rest day today. Sleep well, eat well, take a walk if you feel like it. Back at it tomorrow!"
 WEEKLY_PREVIEW_TIME = time(18, 0)  # Sunday evening, local
@@ -153,7 +153,7 @@ WEEKLY_PREVIEWS = sa.text(
                CASE WHEN {_TRAINED_THIS_WEEK}
                    THEN 'Next week%s: %s. How did this week feel, 1-5? (1 = wrecked, 5 = easy)'
                    ELSE 'Your first week%s: %s. Text me how each one goes.' END,
-               CASE WHEN bool_and(w.focus = 'deload') THEN ' is a lighter one, to recover' ELSE '' END,
+               CASE WHEN bool_and(w.focus = 'deload') THEN '{LIGHTER_WEEK}' ELSE '' END,
                string_agg(
                    to_char(w.scheduled_date, 'Dy') || ' ' || {_DAY_LABEL},
                    ', ' ORDER BY w.scheduled_date, w.id

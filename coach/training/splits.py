@@ -92,6 +92,11 @@ SESSION_LABELS: dict[SessionType, str] = {
 }
 
 
+# How a week of deloads is introduced in the texts that list a week ("Next week is a lighter one, to
+# recover: Mon Upper body, ..."): the weekly preview and "what's next week".
+LIGHTER_WEEK = " is a lighter one, to recover"
+
+
 def split_for(days_per_week: int) -> tuple[SplitTemplate, tuple[SessionTemplate, ...]]:
     """The split and its session templates for 2..7 training days."""
     return SPLITS[days_per_week]
