@@ -318,11 +318,15 @@ def test_whats_this_week_lists_the_weeks_workouts_with_what_is_done_or_skipped(
     assert body == (
         f"This week: Mon {labels[0]} (done), Tue {labels[1]} (skipped), Thu {labels[2]}, Fri {labels[3]}."
     )
+    # Saturday: Thursday's workout was never logged, Friday's neither
+    late = answered(
+        say(db, owner, settings, "what does my week look like", now=at(FRIDAY + timedelta(days=1))),
+        "fast:week",
+    )
+    assert late.endswith(f"Thu {labels[2]} (not logged), Fri {labels[3]} (not logged).")
     following = answered(say(db, owner, settings, "what do I have next week", now=at(WEDNESDAY)), "fast:week")
     assert following.startswith("Next week: Mon ") and "(done)" not in following
-    for workout in db.scalars(sa.select(Workout).where(Workout.trainee_id == owner.id)):
-        if workout.scheduled_date >= MONDAY + timedelta(days=7):
-            workout.focus = "deload"
+    workout_on(db, owner, MONDAY + timedelta(days=7)).microcycle.is_deload = True  # next week's
     lighter = answered(say(db, owner, settings, "next week's workouts", now=at(WEDNESDAY)), "fast:week")
     assert lighter == following.replace("Next week:", "Next week is a lighter one, to recover:")
 
@@ -489,7 +493,8 @@ def test_too_little_time_for_the_main_lifts_keeps_them_and_says_how_long_they_ta
     after = monday.estimated_minutes or 0
     assert after > 10  # the main lifts stay, whatever the time
     assert body.startswith(
-        f"Done: I cut the extras, but today's warm-up and main lifts still take about {after} min."
+        f"Done: I cut the extras, but what's left of today's workout (the main lifts stay) still takes about "
+        f"{after} min."
     )
 
 

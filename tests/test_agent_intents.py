@@ -71,6 +71,9 @@ MONDAY = date(2030, 1, 7)
         ("what do I have next week", WeekView(1)),
         ("next week's workouts?", WeekView(1)),
         ("can I see next week's plan", WeekView(1)),
+        ("what does next week look like", WeekView(1)),
+        ("what are we doing this week?", WeekView(0)),
+        ("what's coming up this week", WeekView(0)),
         ("move today to Friday", MoveWorkout(WorkoutDay(0), WorkoutDay(weekday=5))),
         ("Can we move tomorrow's workout to Sat?", MoveWorkout(WorkoutDay(1), WorkoutDay(weekday=6))),
         ("push my thursday session to sun pls", MoveWorkout(WorkoutDay(weekday=4), WorkoutDay(weekday=7))),
@@ -120,6 +123,8 @@ def test_short_requests_are_understood(text: str, intent: object) -> None:
         "what did I do this week",  # the past: the LLM reads the logs
         "what's for dinner this week",
         "this week",
+        "how's my training this week",  # feedback wanted, not the schedule
+        "can i get next week off",
         "can i skip today's squats",
         "skip today, I'm sick",  # a reason the coach should hear
         "skip my workout",  # which one? the LLM asks

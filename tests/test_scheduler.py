@@ -5,7 +5,7 @@ from datetime import UTC, date, datetime, time, timedelta
 import pytest
 import sqlalchemy as sa
 
-from coach.models import Conversation, Message, OutboundMessage, Trainee, Workout
+from coach.models import Conversation, Message, Microcycle, OutboundMessage, Trainee, Workout
 from coach.models.enums import DeliveryState, Direction, OutboundKind, TraineeStatus
 from coach.scheduling import due
 from tests.scheduling_helpers import add_plans, add_rows, expected_due
@@ -185,10 +185,10 @@ def test_the_weekly_preview_goes_out_sunday_evening_local_in_every_zone(db, zone
 
 def test_the_weekly_preview_of_a_deload_week_says_it_is_lighter_by_design(db):
     trainee_id = _trainee(db, "America/New_York", time(7, 0))
-    db.execute(
-        sa.update(Workout)
-        .where(Workout.trainee_id == trainee_id, Workout.scheduled_date >= MONDAY + timedelta(days=7))
-        .values(focus="deload")
+    db.execute(  # the plan's one microcycle, as a deload week (7-day plans' recovery days included)
+        sa.update(Microcycle)
+        .where(Microcycle.id.in_(sa.select(Workout.microcycle_id).where(Workout.trainee_id == trainee_id)))
+        .values(is_deload=True)
     )
     _tick(db, datetime(2026, 11, 29, 23, 0, tzinfo=UTC))  # Sunday 18:00 in New York
     [row] = _rows(db, trainee_id, OutboundKind.WEEKLY_PREVIEW)

@@ -59,7 +59,7 @@ PHOTO_TEXT = (
     "Thanks for the photo! I can only read text, so tell me how it went in words, "
     "e.g. 'done' or 'squats 100kg 5x5'."
 )
-PAUSED_TEXT = (
+PAUSE_DONE_TEXT = (
     "Done, your plan is paused and I won't send workouts. Text RESUME when you're ready to go again."
 )
 ALREADY_PAUSED_TEXT = "Your plan is already paused. Text RESUME when you're ready to go again."
@@ -216,8 +216,8 @@ def _shorten(session: Session, turn: Turn, intent: ShortenWorkout) -> AgentReply
         done = f"Done: {name}'s workout now takes about {result.minutes_after} min, main lifts kept."
     else:
         done = (
-            f"Done: I cut the extras, but {name}'s warm-up and main lifts still take about "
-            f"{result.minutes_after} min. "
+            f"Done: I cut the extras, but what's left of {name}'s workout (the main lifts stay) still "
+            f"takes about {result.minutes_after} min. "
             "Keep the rests short."
         )
     return _reply("shorten", f"{done} Here it is:\n\n{workout.sms_text}", turn)
@@ -248,7 +248,7 @@ def _pause(session: Session, turn: Turn) -> AgentReply | None:
         result = pause_plan(session, turn.trainee.id)
     except PlanNotFound:
         return None  # nothing to pause yet (plan still being built): the LLM explains
-    return _reply("pause", PAUSED_TEXT if result.changed else ALREADY_PAUSED_TEXT, turn)
+    return _reply("pause", PAUSE_DONE_TEXT if result.changed else ALREADY_PAUSED_TEXT, turn)
 
 
 def _resume(session: Session, turn: Turn, *, returning: bool) -> AgentReply | None:

@@ -266,16 +266,19 @@ _PLAN_WORDS = r"(?:plan|workouts?|training|schedule|program|sessions)"
 _WEEK = tuple(
     re.compile(pattern)
     for pattern in (
-        r"(?:whats|what is|what are|hows|how is)(?: my| the)?(?: " + _PLAN_WORDS + r")?(?: for| on)? "
+        r"(?:whats|what is|what are)(?: my| the)?(?: " + _PLAN_WORDS + r")?(?: for| on)? "
         r"(?P<which>this|next) weeks?(?: " + _PLAN_WORDS + r")?",
-        r"(?:whats|what is|what are)(?: my| the)? (?P<which>this|next) weeks? " + _PLAN_WORDS,
-        r"(?:what does|how does|whats|hows) (?:my|the)(?: (?P<which>this|next))? week(?:s "
+        r"(?:what does|how does|whats|hows)(?: my| the)?(?: (?P<which>this|next))? week(?:s "
         + _PLAN_WORDS
         + r")? look(?:ing)?(?: like)?",
-        r"(?:what do i have|what have i got|what am i doing|whats on)(?: for)? (?P<which>this|next) week",
+        r"(?:what do i have|what have i got|what am i doing|what are we doing|whats on|whats coming up|"
+        r"what (?:workouts|sessions) do i have)(?: for| on)? (?P<which>this|next) week",
         r"(?P<which>this|next) weeks? " + _PLAN_WORDS,
-        r"(?:(?:can i|could i) (?:see|get)|show me|send me)(?: my| the)?(?: " + _PLAN_WORDS + r")?"
-        r"(?: for)? (?P<which>this|next) weeks?(?: " + _PLAN_WORDS + r")?",
+        r"(?:(?:can|could) i see|show me|(?:can|could) you (?:send|show) me|send me)(?: my| the)?(?: "
+        + _PLAN_WORDS
+        + r")?(?: for)? (?P<which>this|next) weeks?(?: "
+        + _PLAN_WORDS
+        + r")?",
     )
 )
 

@@ -48,6 +48,12 @@ def day_answer(session: Session, trainee: Trainee, day: date, today: date) -> st
 _MARKS = {WorkoutStatus.COMPLETED: " (done)", WorkoutStatus.SKIPPED: " (skipped)"}
 
 
+def _mark(workout: Workout, today: date) -> str:
+    if workout.status is WorkoutStatus.PENDING and workout.scheduled_date < today:
+        return " (not logged)"
+    return _MARKS.get(workout.status, "")
+
+
 def week_answer(session: Session, trainee: Trainee, first_day: date, today: date) -> str | None:
     """The workouts of the week from `first_day` (a Monday) as one line, "This week: Mon Upper body (done),
     Tue Lower body, ..."; None when the trainee has no current plan."""
@@ -58,19 +64,20 @@ def week_answer(session: Session, trainee: Trainee, first_day: date, today: date
         return PAUSED_TEXT
     which = "this week" if first_day <= today else "next week"
     last_day = first_day + timedelta(days=6)
-    workouts = session.scalars(
+    found = session.execute(
         current_workouts(trainee.id)
+        .add_columns(Microcycle.is_deload)
         .where(Workout.scheduled_date.between(first_day, last_day))
         .order_by(Workout.scheduled_date, Workout.id)
     ).all()
-    if not workouts:
+    if not found:
         upcoming = next_workout(session, trainee.id, last_day + timedelta(days=1))
         after = f" Next workout: {day_label(upcoming.scheduled_date)}." if upcoming else ""
         return f"Nothing is scheduled {which}.{after}"
     days = ", ".join(
-        f"{w.scheduled_date:%a} {SESSION_LABELS[w.session_type]}{_MARKS.get(w.status, '')}" for w in workouts
+        f"{w.scheduled_date:%a} {SESSION_LABELS[w.session_type]}{_mark(w, today)}" for w, _ in found
     )
-    lighter = LIGHTER_WEEK if all(w.focus == "deload" for w in workouts) else ""
+    lighter = LIGHTER_WEEK if all(deload for _, deload in found) else ""
     return f"{which.capitalize()}{lighter}: {days}."
 
 

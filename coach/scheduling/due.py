@@ -153,7 +153,7 @@ WEEKLY_PREVIEWS = sa.text(
                CASE WHEN {_TRAINED_THIS_WEEK}
                    THEN 'Next week%s: %s. How did this week feel, 1-5? (1 = wrecked, 5 = easy)'
                    ELSE 'Your first week%s: %s. Text me how each one goes.' END,
-               CASE WHEN bool_and(w.focus = 'deload') THEN '{LIGHTER_WEEK}' ELSE '' END,
+               CASE WHEN bool_and(m.is_deload) THEN '{LIGHTER_WEEK}' ELSE '' END,
                string_agg(
                    to_char(w.scheduled_date, 'Dy') || ' ' || {_DAY_LABEL},
                    ', ' ORDER BY w.scheduled_date, w.id

@@ -1,15 +1,16 @@
 """Which movement replaces an exercise the trainee wants swapped out, and why a requested one cannot.
 
-Candidates are ranked: not already in the workout, nor of a kind of work the rest of it already has (no
-second deadlift next to an RDL), then the same substitution group, then the same pattern for the same main
-muscle, then a strength movement for the same region (the lower body counting as one) whose main muscle the
-original works (a sore knee can rule out every lunge and squat, and a hip thrust is what a coach would reach
-for next). A coach keeps the training effect: a movement that drops the load (no barbell, dumbbell,
-kettlebell, machine or cable) and most of the effort comes last whatever its rank (not a chair squat for a
-barbell squat when a hip thrust fits); within a rank, loaded work stays loaded, the effort stays within a
-step, then the same main muscle, region and kind of movement, strength work for strength work, then the
-closest effort, then the same discipline. Every candidate passes ``is_eligible`` (equipment, limitations,
-skill, hard_no) and loads none of the joints the trainee said hurt.
+Candidates are ranked: not already in the workout, then the same substitution group, then the same
+pattern for the same main muscle, then a strength movement for the same region (the lower body counting as
+one) whose main muscle the original works (a sore knee can rule out every lunge and squat, and a hip thrust
+is what a coach would reach for next). A coach keeps the training effect: a movement that drops the load
+(no barbell, dumbbell, kettlebell, machine or cable) and most of the effort comes last whatever its rank
+(not a chair squat for a barbell squat when a hip thrust fits); within a rank, loaded work stays loaded,
+then not a second lift of a kind the rest of the workout already has (no deadlift next to an RDL), then the
+effort stays within a step, then the same main muscle, region and kind of movement, strength work for
+strength work (conditioning for conditioning), then the closest effort, then the same discipline. Every
+candidate passes ``is_eligible`` (equipment, limitations, skill, hard_no) and loads none of the joints the
+trainee said hurt.
 """
 
 from __future__ import annotations
@@ -144,15 +145,15 @@ def choose_replacement(
         unloads = _loaded(original) and not _loaded(m)
         key = (
             m.slug in in_workout,
-            m.substitution_group in groups_in_workout and m.substitution_group != original.substitution_group,
             unloads and load_gap > 1,  # a last resort: a chair squat for a barbell squat
             level,
             unloads,
+            m.substitution_group in groups_in_workout and m.substitution_group != original.substitution_group,
             load_gap > 1,
             m.primary_muscle is not original.primary_muscle,
             m.primary_region is not original.primary_region,
             m.compound is not original.compound,
-            _conditioning(m) and not _conditioning(original),  # a hip thrust, not a swing, for a lunge
+            _conditioning(m) is not _conditioning(original),  # a hip thrust, not a swing, for a lunge
             load_gap,
             not _same_discipline(m, original),
             SKILL_ORDER.index(m.skill_level),
