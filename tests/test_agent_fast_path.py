@@ -331,6 +331,14 @@ def test_whats_this_week_lists_the_weeks_workouts_with_what_is_done_or_skipped(
     assert lighter == following.replace("Next week:", "Next week is a lighter one, to recover:")
 
 
+def test_on_a_sunday_with_nothing_left_this_week_is_the_week_ahead(db: Session, settings: Settings) -> None:
+    owner = make_trainee(db)
+    sunday = at(MONDAY - timedelta(days=1), 19)  # the evening before the plan starts
+    body = answered(say(db, owner, settings, "what's this week?", now=sunday), "fast:week")
+    monday = workout_on(db, owner, MONDAY)
+    assert body.startswith(f"Next week: Mon {SESSION_LABELS[monday.session_type]}, Tue ")
+
+
 def test_a_week_answer_for_a_paused_plan_or_no_plan(db: Session, settings: Settings) -> None:
     owner = make_trainee(db)
     say(db, owner, settings, "pause", now=at(MONDAY, 7))

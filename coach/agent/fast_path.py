@@ -113,10 +113,7 @@ def _act(session: Session, turn: Turn, intent: Intent | SwapRequest) -> AgentRep
         body = day_answer(session, turn.trainee, intent.on(turn.local_date), turn.local_date)
         return None if body is None else _reply("workout_day", body, turn)
     if isinstance(intent, WeekView):
-        today = turn.local_date
-        monday = today - timedelta(days=today.weekday()) + timedelta(weeks=intent.weeks_ahead)
-        body = week_answer(session, turn.trainee, monday, today)
-        return None if body is None else _reply("week", body, turn)
+        return _week(session, turn, intent)
     if isinstance(intent, MoveWorkout):
         return _move(session, turn, intent)
     if isinstance(intent, SkipWorkout):
@@ -129,6 +126,21 @@ def _act(session: Session, turn: Turn, intent: Intent | SwapRequest) -> AgentRep
     if isinstance(intent, Acknowledgement):
         return _acknowledged(session, turn)
     return None
+
+
+def _week(session: Session, turn: Turn, intent: WeekView) -> AgentReply | None:
+    """The week's workouts in one line. On a Sunday with nothing left to do, "this week" is the week ahead
+    (the answer says "Next week"): a trainee asking then is planning, and the week behind is over."""
+    today = turn.local_date
+    weeks = intent.weeks_ahead
+    if weeks == 0 and today.isoweekday() == 7:
+        today_open = any(
+            w.status is WorkoutStatus.PENDING for w in workouts_on(session, turn.trainee.id, today)
+        )
+        weeks = 0 if today_open else 1
+    monday = today - timedelta(days=today.weekday()) + timedelta(weeks=weeks)
+    body = week_answer(session, turn.trainee, monday, today)
+    return None if body is None else _reply("week", body, turn)
 
 
 def _day_workouts(
