@@ -134,13 +134,14 @@ def _week(session: Session, turn: Turn, intent: WeekView) -> AgentReply | None:
     today = turn.local_date
     weeks = intent.weeks_ahead
     if weeks == 0 and today.isoweekday() == 7:
-        today_open = any(
-            w.status is WorkoutStatus.PENDING for w in workouts_on(session, turn.trainee.id, today)
-        )
-        weeks = 0 if today_open else 1
+        weeks = 0 if _pending_on(session, turn.trainee.id, today) else 1
     monday = today - timedelta(days=today.weekday()) + timedelta(weeks=weeks)
     body = week_answer(session, turn.trainee, monday, today)
     return None if body is None else _reply("week", body, turn)
+
+
+def _pending_on(session: Session, trainee_id: int, day: date) -> list[Workout]:
+    return [w for w in workouts_on(session, trainee_id, day) if w.status is WorkoutStatus.PENDING]
 
 
 def _day_workouts(
@@ -155,7 +156,7 @@ def _day_workouts(
         return None
     if plan.status is PlanStatus.PAUSED and not while_paused:
         return _reply(f"{verb}_paused", workout_days.PAUSED_TEXT, turn)
-    pending = [w for w in workouts_on(session, trainee.id, day) if w.status is WorkoutStatus.PENDING]
+    pending = _pending_on(session, trainee.id, day)
     if not pending:
         body = f"There's no workout left {on_day(day_name(day, today))} to {verb}."
         return _reply(f"{verb}_none", body, turn)
