@@ -506,6 +506,19 @@ def test_too_little_time_for_the_main_lifts_keeps_them_and_says_how_long_they_ta
     )
 
 
+def test_a_workout_without_a_stored_estimate_is_measured_before_it_is_said_to_fit(
+    db: Session, settings: Settings
+) -> None:
+    owner = make_trainee(db)
+    tuesday = workout_on(db, owner, TUESDAY)
+    tuesday.estimated_minutes = None
+    body = answered(
+        say(db, owner, settings, "i have 120 min tomorrow", now=at(MONDAY, 7)), "fast:shorten_fits"
+    )
+    assert tuesday.estimated_minutes is not None
+    assert body == f"Tomorrow's workout already takes about {tuesday.estimated_minutes} min, so it fits."
+
+
 def test_a_day_that_already_fits_or_has_too_little_time_is_left_as_it_is(
     db: Session, settings: Settings
 ) -> None:

@@ -216,15 +216,15 @@ def _shorten(session: Session, turn: Turn, intent: ShortenWorkout) -> AgentReply
     if len(pending) > 1:
         return None  # two workouts that day: which one gets the time is the LLM's question
     workout = pending[0]
-    if (workout.estimated_minutes or 0) <= intent.minutes:
-        body = (
-            f"{name.capitalize()}'s workout already takes about {workout.estimated_minutes} min, so it fits."
-        )
-        return _reply("shorten_fits", body, turn)
+    fits = f"{name.capitalize()}'s workout already takes about {{}} min, so it fits."
+    if workout.estimated_minutes is not None and workout.estimated_minutes <= intent.minutes:
+        return _reply("shorten_fits", fits.format(workout.estimated_minutes), turn)
     if intent.minutes < MIN_SHORTEN_MINUTES:
         body = f"{intent.minutes} min is too little for this one. Want to skip it? Text 'skip {name}'."
         return _reply("shorten_too_short", body, turn)
     result = shorten_workout(session, turn.trainee.id, workout.id, intent.minutes)
+    if result.minutes_before <= intent.minutes:  # no estimate was stored; now there is one, and it fits
+        return _reply("shorten_fits", fits.format(result.minutes_before), turn)
     if result.fits:
         done = f"Done: {name}'s workout now takes about {result.minutes_after} min, main lifts kept."
     else:
