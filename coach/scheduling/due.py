@@ -138,8 +138,7 @@ _DAY_LABEL = (
     + " ELSE 'Training' END"
 )
 
-# Only someone who had workouts this week is asked how it felt: not a trainee who signed up today. A deload
-# week says so ("Next week is a lighter one, to recover: Mon Upper body, ..."): an easier week is by design.
+# Only someone who had workouts this week is asked how it felt: not a trainee who signed up today.
 _TRAINED_THIS_WEEK = (
     "EXISTS (SELECT 1 FROM workouts pw WHERE pw.trainee_id = t.id"
     " AND pw.scheduled_date BETWEEN zw.day - 6 AND zw.day)"
@@ -153,6 +152,7 @@ WEEKLY_PREVIEWS = sa.text(
                CASE WHEN {_TRAINED_THIS_WEEK}
                    THEN 'Next week%s: %s. How did this week feel, 1-5? (1 = wrecked, 5 = easy)'
                    ELSE 'Your first week%s: %s. Text me how each one goes.' END,
+               -- a deload week says so: an easier week is by design
                CASE WHEN bool_and(m.is_deload) THEN '{LIGHTER_WEEK}' ELSE '' END,
                string_agg(
                    to_char(w.scheduled_date, 'Dy') || ' ' || {_DAY_LABEL},

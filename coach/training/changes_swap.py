@@ -169,9 +169,9 @@ def choose_replacement(
     return min(ranked, key=lambda item: item[0])[1]
 
 
-# Equipment that carries an external load a trainee can add to (bands and bodyweight only assist or resist).
 ALL_DISCIPLINES = "All"
 CONDITIONING = "conditioning"
+# Equipment that carries an external load a trainee can add to (bands and bodyweight only assist or resist).
 LOADING_EQUIPMENT = frozenset({"barbell", "dumbbell", "kettlebell", "machine", "cable"})
 
 
