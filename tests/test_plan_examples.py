@@ -17,6 +17,7 @@ from coach.models.enums import (
     Encoding,
     ExerciseRole,
     MesocyclePhase,
+    MovementPattern,
     ProgressionStyle,
     SessionType,
     SplitTemplate,
@@ -34,6 +35,7 @@ from coach.training.volume import MAJOR_GROUPS, weekly_sets
 LIBRARY = load_library()
 BY_SLUG = {m.slug: m for m in LIBRARY.movements}
 MONDAY = date(2026, 11, 23)
+MOBILITY = {m.slug for m in LIBRARY.movements if m.pattern is MovementPattern.MOBILITY}
 FULL_GYM = ["barbell", "rack", "bench", "dumbbell", "kettlebell", "cable", "machine", "bands", "pullup_bar"]
 
 
@@ -102,6 +104,35 @@ def test_an_intermediate_hypertrophy_lifter_gets_upper_lower_days_in_the_volume_
         for week in weeks[:3]
     ]
     assert accessories[0] != accessories[1] != accessories[2]
+
+
+def test_warm_ups_and_cool_downs_stretch_what_the_day_trains_and_spare_a_sore_knee():
+    _, plan = plan_for(
+        goals=[{"goal": "hypertrophy", "weight": 10}],
+        experience="intermediate",
+        days_per_week=4,
+        session_minutes=60,
+        equipment=FULL_GYM,
+        limitations=["knee"],
+    )
+    upper_regions = {"shoulder", "anterior upper", "posterior upper", "upper body"}
+    cool_downs = 0
+    for workout in list(plan.workouts())[:8]:
+        drills = [
+            BY_SLUG[e.movement_slug]
+            for e in workout.exercises
+            if e.section in (ExerciseRole.WARMUP, ExerciseRole.COOLDOWN) and e.movement_slug in MOBILITY
+        ]
+        cool_downs += any(
+            e.section is ExerciseRole.COOLDOWN and e.movement_slug in MOBILITY for e in workout.exercises
+        )
+        assert not [m.slug for m in drills if "knee" in m.joint_stress], workout.date
+        upper_day = workout.session_type is SessionType.UPPER
+        assert all((m.primary_region.value in upper_regions) is upper_day for m in drills), (
+            workout.date,
+            [m.slug for m in drills],
+        )
+    assert cool_downs >= 4  # the week's mobility cool-downs are checked too, not only the warm-ups
 
 
 def test_an_advanced_strength_lifter_with_known_maxes_gets_kilo_loads_on_a_wave():

@@ -20,7 +20,7 @@ from coach.models.enums import (
 from coach.movements.library import EQUIPMENT, load_library
 from coach.training.blueprint import ExerciseBlueprint, MicrocycleBlueprint, PlanBlueprint
 from coach.training.generator import generate_plan
-from coach.training.limitations import Limitation, allows
+from coach.training.limitations import Limitation, allows, strains
 from coach.training.profile import TrainingProfile
 from coach.training.selection import MovementPool, is_eligible
 from coach.training.volume import (
@@ -100,6 +100,7 @@ def test_every_generated_plan_keeps_the_coaching_rules(profile: TrainingProfile,
     assert_deloads_on_cadence(plan, profile)
     assert_no_heavy_pattern_two_days_running(plan)
     assert_main_lifts_stay_within_a_block(plan)
+    assert_stretches_spare_limited_joints(plan, profile)
 
 
 @settings(max_examples=15, deadline=None, derandomize=True)
@@ -164,6 +165,21 @@ def assert_sessions_fit_the_time(plan: PlanBlueprint, profile: TrainingProfile) 
         assert abs(workout.estimated_minutes - profile.session_minutes) <= 0.1 * profile.session_minutes, (
             workout
         )
+
+
+def assert_stretches_spare_limited_joints(plan: PlanBlueprint, profile: TrainingProfile) -> None:
+    """Warm-up and cool-down drills that load a limited joint (a couch stretch, a sore knee) only when the
+    trainee has too few others."""
+    drills = MovementPool(profile, LIBRARY).mobility_options()
+    drill_slugs = {m.slug for m in drills}
+    sparing = [m for m in drills if not strains(m, profile.limitations)]
+    for workout in plan.workouts():
+        used = [BY_SLUG[e.movement_slug] for e in workout.exercises if e.movement_slug in drill_slugs]
+        if len(used) <= len(sparing):
+            assert not [m.slug for m in used if strains(m, profile.limitations)], (
+                workout.date,
+                profile.limitations,
+            )
 
 
 def hard_sets(micro: MicrocycleBlueprint) -> dict[str, float]:

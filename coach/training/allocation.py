@@ -235,7 +235,7 @@ def fill_time(session: DraftSession, ctx: WeekContext, cardio_first: bool) -> No
     if room < MIN_FILLER_SECONDS:
         return
     cardio = rotate(ctx.pool.easy_cardio_options(), ctx.offset)
-    mobility = rotate(ctx.pool.mobility_options(), ctx.offset + session.day_number)
+    mobility = ctx.pool.session_mobility(session.template.session_type, ctx.offset + session.day_number)
     kinds = [cardio, mobility] if cardio_first or room > 8 * 60 else [mobility, cardio]
     if room > 12 * 60 and add_block(session, mobility, ExerciseRole.COOLDOWN, 300 - 60, ctx):
         kinds = [cardio, mobility]

@@ -123,6 +123,12 @@ def allows(movement: MovementSpec, limitations: Iterable[Limitation]) -> bool:
     return all(rule_allows(RULES[limitation], movement) for limitation in limitations)
 
 
+def strains(movement: MovementSpec, limitations: Iterable[Limitation]) -> bool:
+    """Whether a movement loads a joint one of these limitations protects, even where the rules keep it (a
+    couch stretch is allowed with a sore knee, but a coach with other drills to choose from picks those)."""
+    return any(RULES[item].stressed_joint in movement.joint_stress for item in limitations)
+
+
 def rpe_cap(limitations: Iterable[Limitation]) -> float:
     """The highest RPE any exercise may be prescribed at (10 when nothing caps it)."""
     caps = [RULES[item].rpe_cap for item in limitations]

@@ -22,10 +22,11 @@ from coach.models.enums import (
     MetricType,
     MovementPattern,
     PrimaryRegion,
+    SessionType,
     SkillLevel,
 )
 from coach.movements.library import LibrarySpec, MovementSpec
-from coach.training.limitations import allows, cns_rank
+from coach.training.limitations import allows, cns_rank, strains
 from coach.training.profile import ProfileError, TrainingProfile
 from coach.training.volume import MAJOR_GROUPS, MINOR_GROUPS
 
@@ -284,6 +285,20 @@ class MovementPool:
     def _mobility_options(self) -> list[MovementSpec]:
         fits = sorted((m for m in self.eligible if m.pattern is _P.MOBILITY), key=lambda m: m.slug)
         return _first(self.enjoyed, fits)
+
+    def session_mobility(self, session_type: SessionType, offset: int) -> list[MovementSpec]:
+        """Mobility for one session's warm-up or cool-down, rotated by `offset` so weeks differ: drills that
+        load none of the trainee's limited joints first, then those for what the session trains (shoulders
+        and spine on upper days, hips and legs on lower days)."""
+        upper = session_type in (SessionType.UPPER, SessionType.PUSH, SessionType.PULL)
+        lower = session_type in (SessionType.LOWER, SessionType.LEGS)
+        limitations = self.profile.limitations
+
+        def fit(movement: MovementSpec) -> tuple[bool, bool]:
+            upper_drill = movement.primary_region in UPPER_REGIONS
+            return strains(movement, limitations), (upper and not upper_drill) or (lower and upper_drill)
+
+        return sorted(rotate(self.mobility_options(), offset), key=fit)
 
     def _remember(
         self, key: tuple[object, ...], compute: Callable[[], list[MovementSpec]]

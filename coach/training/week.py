@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from coach.models.enums import ExerciseRole, MesocyclePhase, MovementPattern, SessionType
+from coach.models.enums import ExerciseRole, MesocyclePhase, MovementPattern
 from coach.movements.library import MovementSpec
 from coach.training.allocation import (
     WeekContext,
@@ -21,7 +21,7 @@ from coach.training.draft import DraftExercise, DraftSession
 from coach.training.periodization import Family
 from coach.training.prescription import Prescriber, deload
 from coach.training.profile import TrainingProfile
-from coach.training.selection import UPPER_REGIONS, MovementPool, rotate
+from coach.training.selection import MovementPool, rotate
 from coach.training.splits import SessionTemplate
 from coach.training.volume import (
     COUNTED_SECTIONS,
@@ -152,23 +152,13 @@ def _open(
     plan: PlanContext, ctx: WeekContext, day: date, number: int, template: SessionTemplate
 ) -> DraftSession:
     session = DraftSession(day, number, template, plan.budget_seconds)
-    options = _warmup_options(plan.pool, template, ctx.offset + number) or plan.pool.easy_cardio_options()
+    options = plan.pool.session_mobility(template.session_type, ctx.offset + number)
+    options = options or plan.pool.easy_cardio_options()
     half = plan.warmup_seconds // 2
     for movement in options[:2]:
         seconds = half if len(options) > 1 else plan.warmup_seconds
         session.exercises.append(ctx.prescriber.timed(movement, ExerciseRole.WARMUP, seconds))
     return session
-
-
-def _warmup_options(pool: MovementPool, template: SessionTemplate, offset: int) -> list[MovementSpec]:
-    """Mobility for what the session trains: shoulders and spine before upper days, hips before lower."""
-    options = rotate(pool.mobility_options(), offset)
-    kind = template.session_type
-    if kind in (SessionType.UPPER, SessionType.PUSH, SessionType.PULL):
-        return sorted(options, key=lambda m: m.primary_region not in UPPER_REGIONS)
-    if kind in (SessionType.LOWER, SessionType.LEGS):
-        return sorted(options, key=lambda m: m.primary_region in UPPER_REGIONS)
-    return options
 
 
 def _add_power(session: DraftSession, ctx: WeekContext) -> None:
@@ -261,7 +251,7 @@ def _fill_recovery(session: DraftSession, ctx: WeekContext) -> None:
     """Active recovery: easy cardio for about half the time, then short mobility blocks."""
     cardio = rotate(ctx.pool.easy_cardio_options(), ctx.offset)
     add_block(session, cardio, ExerciseRole.FINISHER, session.room() / 2, ctx)
-    mobility = rotate(ctx.pool.mobility_options(), ctx.offset + 3)
+    mobility = ctx.pool.session_mobility(session.template.session_type, ctx.offset + 3)
     for _ in range(4):
         if not add_block(session, mobility, ExerciseRole.COOLDOWN, min(300, session.room() - 60), ctx):
             break
