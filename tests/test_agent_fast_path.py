@@ -303,6 +303,29 @@ def test_whats_today_while_paused_says_the_plan_is_paused(db: Session, settings:
     assert "paused" in body and "RESUME" in body
 
 
+def test_and_friday_right_after_a_day_answer_is_fridays_workout(db: Session, settings: Settings) -> None:
+    owner = make_trainee(db)
+    answered(say(db, owner, settings, "what's today?", now=at(MONDAY, 7)), "fast:workout_day")
+    friday = answered(say(db, owner, settings, "and friday?", now=at(MONDAY, 7, 1)), "fast:workout_day")
+    assert friday == workout_on(db, owner, FRIDAY).sms_text
+    # one follow-up leads to another
+    monday = answered(say(db, owner, settings, "what about today", now=at(MONDAY, 7, 2)), "fast:workout_day")
+    assert monday == workout_on(db, owner, MONDAY).sms_text
+
+
+def test_a_bare_day_is_not_a_question_without_a_day_answer_just_before(
+    db: Session, settings: Settings
+) -> None:
+    owner = make_trainee(db)
+    assert say(db, owner, settings, "friday?", now=at(MONDAY, 7)) is None  # nothing was shown: the LLM
+    answered(say(db, owner, settings, "what's this week", now=at(MONDAY, 7, 1)), "fast:week")
+    assert say(db, owner, settings, "friday", now=at(MONDAY, 7, 2)) is None  # no question mark
+    assert say(db, owner, settings, "my knee feels great", now=at(MONDAY, 7, 3)) is None
+    assert (
+        say(db, owner, settings, "and friday?", now=at(MONDAY, 7, 4)) is None
+    )  # something else came between
+
+
 # ---------------------------------------------------------------- a week's workouts
 
 
@@ -612,7 +635,11 @@ def test_an_empty_text_without_a_photo_is_not_answered_here(db: Session, setting
 def test_another_intent_drops_the_pending_question(db: Session, settings: Settings) -> None:
     owner = make_trainee(db)
     say(db, owner, settings, "done", now=at(MONDAY))
+    assert pending(owner, db)["question"] == "session_rpe"
     say(db, owner, settings, "what's tomorrow", now=at(MONDAY, 18, 5))
+    assert pending(owner, db)["question"] == "day_shown"  # another day may be asked next, not a rating
+    assert say(db, owner, settings, "7", now=at(MONDAY, 18, 6)) is None
+    say(db, owner, settings, "pause", now=at(MONDAY, 18, 7))
     assert pending(owner, db) is None
 
 

@@ -18,6 +18,7 @@ from coach.agent.intents import (
     WeekView,
     WorkoutDay,
     classify,
+    follow_up_day,
     normalise,
     rating,
 )
@@ -213,6 +214,25 @@ def test_a_send_time_resolves_to_the_time_meant(
 )
 def test_a_rating_is_one_number_from_1_to_10(text: str, value: float | None) -> None:
     assert rating(text) == value
+
+
+@pytest.mark.parametrize(
+    ("text", "day"),
+    [
+        ("and thursday?", WorkoutDay(weekday=4)),
+        ("What about Fri", WorkoutDay(weekday=5)),
+        ("how about tomorrow then", WorkoutDay(1)),
+        ("ok and weds?", WorkoutDay(weekday=3)),
+        ("friday?", WorkoutDay(weekday=5)),
+        ("friday", None),  # could answer "which day?": only a question mark makes it one
+        ("thursday too?", None),
+        ("and thursday I can't make it", None),
+        ("move it to friday?", None),
+        ("what about next week", None),
+    ],
+)
+def test_another_day_asked_after_a_day_answer(text: str, day: WorkoutDay | None) -> None:
+    assert follow_up_day(text) == day
 
 
 def test_normalising_drops_greetings_punctuation_and_apostrophes() -> None:

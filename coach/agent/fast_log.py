@@ -87,7 +87,7 @@ def record_rating(session: Session, turn: Turn) -> AgentReply | None:
         return None
     values = {rating(message.body) for message in turn.texts if message.body.strip()}
     value = values.pop() if len(values) == 1 else None
-    if value is None or not _still_open(session, turn, question):
+    if value is None or not question_still_open(session, turn, question):
         return None
     log = session.get(WorkoutLog, question.get("workout_log_id"))
     if log is None or log.trainee_id != turn.trainee.id:
@@ -132,17 +132,21 @@ def _confirm(result: LogResult, units: Units, *, yesterday: bool) -> str:
     return body.replace("today's", "yesterday's") if yesterday else body
 
 
-def _question(turn: Turn, day: date, result: LogResult) -> dict[str, Any]:
+def asked(turn: Turn, question: str, **details: Any) -> dict[str, Any]:
+    """What the coach waits on after answering `turn` (see `question_still_open`)."""
     return {
-        "question": SESSION_RPE,
+        "question": question,
         "asked_at": turn.now.isoformat(),
-        "log_date": day.isoformat(),
-        "workout_log_id": result.workout_log_id,
         "after_message_id": turn.newest_id,
+        **details,
     }
 
 
-def _still_open(session: Session, turn: Turn, question: dict[str, Any]) -> bool:
+def _question(turn: Turn, day: date, result: LogResult) -> dict[str, Any]:
+    return asked(turn, SESSION_RPE, log_date=day.isoformat(), workout_log_id=result.workout_log_id)
+
+
+def question_still_open(session: Session, turn: Turn, question: dict[str, Any]) -> bool:
     """True when the question is recent and these texts are the first the trainee sent after it."""
     try:
         asked_at = datetime.fromisoformat(str(question["asked_at"]))

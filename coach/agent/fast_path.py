@@ -3,6 +3,7 @@
 `respond` is called for an active or paused trainee after safety triage found nothing. It answers:
 - a photo with no text (a short acknowledgement);
 - a rating right after "How hard was it, 1-10?" (`fast_log.record_rating`);
+- "and thursday?" right after the coach showed a day's or the week's workouts (`intents.follow_up_day`);
 - an opt-out in words, pause / resume, a new daily send time, "what's today", "what's this week", "move
   today to Friday", "skip tomorrow", "I only have 30 min today" (`intents.classify`), "knee hurts, swap
   lunges" (`swap_request.read_swap`, acted on by `fast_swap`);
@@ -21,7 +22,14 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from coach.agent import fast_swap, workout_days
-from coach.agent.fast_log import record_rating, record_report, remember_question
+from coach.agent.fast_log import (
+    PENDING,
+    asked,
+    question_still_open,
+    record_rating,
+    record_report,
+    remember_question,
+)
 from coach.agent.intents import (
     Acknowledgement,
     Intent,
@@ -35,6 +43,7 @@ from coach.agent.intents import (
     WeekView,
     WorkoutDay,
     classify,
+    follow_up_day,
 )
 from coach.agent.swap_request import SwapRequest, read_swap
 from coach.agent.tools_common import day_label, workouts_on
@@ -69,6 +78,7 @@ ACK_LOOKBACK = 3  # the coach's texts read for a question before a bare "ok" is 
 REPLY_PROMPT = re.compile(r"\b(?:reply|text me|let me know|tell me)\b", re.IGNORECASE)
 MIN_SHORTEN_MINUTES = 10  # below this, offer a skip
 MAX_SHORTEN_MINUTES = 180
+DAY_SHOWN = "day_shown"  # the pending "question" after a day or week answer: another day may be asked next
 UNCLEAR_TIME_TEXT = "I couldn't read that time. Try something like 'text me at 6:30am'."
 
 
@@ -84,7 +94,7 @@ def respond(session: Session, turn: Turn) -> AgentReply | None:
     answered = record_rating(session, turn)
     if answered is not None:
         return answered
-    intent = _one_intent(turn)
+    intent = _follow_up_day(session, turn) or _one_intent(turn)
     if intent is not None:
         return _act(session, turn, intent)
     return record_report(session, turn)
@@ -95,6 +105,16 @@ def _one_intent(turn: Turn) -> Intent | SwapRequest | None:
     texts = [message.body for message in turn.texts if message.body.strip()]
     intents = {classify(text) or read_swap(text) for text in texts}
     return intents.pop() if len(intents) == 1 else None
+
+
+def _follow_up_day(session: Session, turn: Turn) -> WorkoutDay | None:
+    """ "and thursday?" as the first thing said after a day or week answer: that day's workout."""
+    shown = (turn.conversation.state or {}).get(PENDING)
+    if not isinstance(shown, dict) or shown.get("question") != DAY_SHOWN:
+        return None
+    days = {follow_up_day(message.body) for message in turn.texts if message.body.strip()}
+    day = days.pop() if len(days) == 1 else None
+    return day if day is not None and question_still_open(session, turn, shown) else None
 
 
 def _act(session: Session, turn: Turn, intent: Intent | SwapRequest) -> AgentReply | None:
@@ -111,7 +131,7 @@ def _act(session: Session, turn: Turn, intent: Intent | SwapRequest) -> AgentRep
         return _change_send_time(turn, intent)
     if isinstance(intent, WorkoutDay):
         body = day_answer(session, turn.trainee, intent.on(turn.local_date), turn.local_date)
-        return None if body is None else _reply("workout_day", body, turn)
+        return None if body is None else _day_shown(_reply("workout_day", body, turn), turn)
     if isinstance(intent, WeekView):
         return _week(session, turn, intent)
     if isinstance(intent, MoveWorkout):
@@ -137,7 +157,7 @@ def _week(session: Session, turn: Turn, intent: WeekView) -> AgentReply | None:
         weeks = 0 if _pending_on(session, turn.trainee.id, today) else 1
     monday = today - timedelta(days=today.weekday()) + timedelta(weeks=weeks)
     body = week_answer(session, turn.trainee, monday, today)
-    return None if body is None else _reply("week", body, turn)
+    return None if body is None else _day_shown(_reply("week", body, turn), turn)
 
 
 def _pending_on(session: Session, trainee_id: int, day: date) -> list[Workout]:
@@ -288,6 +308,11 @@ def _change_send_time(turn: Turn, request: SendTime) -> AgentReply:
 def clock(at: time) -> str:
     """A time of day as a trainee reads it: "6:30 AM"."""
     return f"{at.hour % 12 or 12}:{at.minute:02d} {'AM' if at.hour < 12 else 'PM'}"
+
+
+def _day_shown(reply: AgentReply, turn: Turn) -> AgentReply:
+    remember_question(turn.conversation, asked(turn, DAY_SHOWN))
+    return reply
 
 
 def _reply(intent: str, body: str, turn: Turn) -> AgentReply:

@@ -6,6 +6,8 @@ phrasings below, or it is not understood and the LLM answers. Workout logs are n
 
 - `rating`: an answer on a 1-10 scale ("7", "8/10", "about a 6"); only meaningful right after the coach
   asked, so it is a separate function rather than an intent.
+- `follow_up_day`: "and thursday?", "what about friday": another day's workout, only meaningful right after
+  the coach showed one, so it is separate too.
 - `classify`: opt-out in words, pausing or resuming the plan, a new daily send time, which workout is on
   a given day or week, moving one day's workout to another day, skipping it or fitting it into less time,
   or a bare acknowledgement ("ok thanks", "got it", a thumbs-up).
@@ -461,6 +463,23 @@ def workout_day(day: str) -> WorkoutDay:
     if day in _WEEKDAYS:
         return WorkoutDay(weekday=_WEEKDAYS[day])
     return WorkoutDay(_DAY_NAMES[day])
+
+
+# "and thursday", "what about fri", "how about tomorrow then"; a bare day word only with a question mark.
+_FOLLOW_UP_DAY = re.compile(
+    r"(?P<lead>(?:and|and what about|what about|how about|and on|and for)(?: on| for)? )?"
+    + _DAY
+    + r"s?(?: then)?"
+)
+
+
+def follow_up_day(text: str) -> WorkoutDay | None:
+    """Another day asked about right after the coach showed one ("and thursday?"). A bare "friday" counts
+    only as a question ("friday?"): without the question mark it may answer something else."""
+    match = _FOLLOW_UP_DAY.fullmatch(normalise(text))
+    if match is None or not (match.group("lead") or "?" in text):
+        return None
+    return workout_day(match.group("day"))
 
 
 def _distance(a: time, b: time) -> int:
