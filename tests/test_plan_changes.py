@@ -327,3 +327,35 @@ def test_pause_and_resume_never_opt_a_trainee_back_in(db, owner):
 def test_pause_without_a_plan_is_plan_not_found(db):
     with pytest.raises(changes.PlanNotFound):
         changes.pause_plan(db, factories.trainee(db).id)
+
+
+def test_when_the_extras_are_not_enough_the_cool_down_goes_then_warm_up_time_then_main_sets(db, owner, upper):
+    def rows(section: ExerciseRole) -> list[tuple[str, int, int | None]]:
+        return [
+            (r.movement.slug, r.sets, r.duration_seconds) for r in upper.exercises if r.section is section
+        ]
+
+    last = max(row.position for row in upper.exercises)
+    stretch = factories.movement(db, "childs_pose")
+    upper.exercises.append(
+        WorkoutExercise(
+            movement=stretch, position=last + 1, section=ExerciseRole.COOLDOWN, sets=1, duration_seconds=300
+        )
+    )
+    db.flush()
+    mains, warm_up = rows(ExerciseRole.MAIN), rows(ExerciseRole.WARMUP)
+    assert sum(seconds or 0 for *_, seconds in warm_up) > 5 * 60
+    assert all(sets > 2 for _, sets, _ in mains)
+    result = changes.shorten_workout(db, owner.id, upper.id, 20)
+    assert result.fits and result.minutes_after <= 20
+    assert not rows(ExerciseRole.COOLDOWN) and not rows(ExerciseRole.ACCESSORY)
+    assert "Child's Pose" in result.exercises_removed
+    shorter = rows(ExerciseRole.WARMUP)
+    assert [slug for slug, *_ in shorter] == [slug for slug, *_ in warm_up]
+    assert 4 * 60 <= sum(seconds or 0 for *_, seconds in shorter) <= 5 * 60
+    # every main lift stays, with fewer sets: the first one keeps the most
+    kept = rows(ExerciseRole.MAIN)
+    assert [slug for slug, *_ in kept] == [slug for slug, *_ in mains]
+    assert all(2 <= sets < before for (_, sets, _), (_, before, _) in zip(kept, mains, strict=True))
+    assert kept[0][1] >= kept[-1][1]
+    assert f"{kept[0][1]}x" in (upper.sms_text or "")

@@ -198,7 +198,8 @@ def skip_workout(session: Session, trainee_id: int, workout_id: int) -> SkipResu
 def shorten_workout(
     session: Session, trainee_id: int, workout_id: int, minutes: int, library: LibrarySpec | None = None
 ) -> ShortenResult:
-    """Fit a workout into `minutes`: finisher and accessory sets go first, then those exercises, never mains.
+    """Fit a workout into `minutes` (`changes_workload.trim_to`): extras first, then the cool-down, a shorter
+    warm-up and main-lift sets; the main lifts themselves stay.
 
     `fits` is False when the main lifts alone take longer; they are kept and the estimate says so.
     """

@@ -6,7 +6,9 @@ Time comes from ``timing`` (the same model the generator plans with); loads are 
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from decimal import Decimal
+from typing import Any
 
 from coach.models import Workout, WorkoutExercise
 from coach.models.enums import ExerciseRole, Units
@@ -17,32 +19,67 @@ from coach.training.intensity import KG_INCREMENT, KG_PER_LB, LB_INCREMENT, roun
 WORK_SECTIONS = frozenset(
     {ExerciseRole.SKILL, ExerciseRole.MAIN, ExerciseRole.ACCESSORY, ExerciseRole.FINISHER}
 )
-# Shortening takes sets, then whole exercises, from these sections in this order; main lifts stay.
+# Shortening takes sets, then whole exercises, from these sections in this order first (see trim_to).
 TRIM_ORDER = (ExerciseRole.FINISHER, ExerciseRole.ACCESSORY)
 MIN_TRIMMED_SETS = 2
+MIN_WARM_UP_SECONDS = 5 * 60  # the shortest warm-up a shortened workout keeps (timing.warmup_minutes)
 RPE_FLOOR, RPE_CEILING = 5.0, 9.5
 
 
 def trim_to(workout: Workout, minutes: int, library: LibrarySpec) -> tuple[int, tuple[str, ...]]:
-    """Take finisher then accessory sets (down to two), then those exercises, until the estimate fits.
+    """Cut the workout to `minutes` as a coach would: finisher then accessory sets (down to two), then those
+    exercises, then the cool-down, then the warm-up down to five minutes, then main-lift sets (down to two).
+    The main lifts themselves stay.
 
     Returns the sets taken and the names of the exercises removed.
     """
-    trimmable = [row for row in workout.exercises if row.section in TRIM_ORDER]
-    sets_removed = 0
-    while estimate_minutes(workout, library) > minutes:
-        spare = [row for row in trimmable if row.sets > MIN_TRIMMED_SETS]
-        if not spare:
-            break
-        max(spare, key=lambda row: (row.section is ExerciseRole.FINISHER, row.sets, row.position)).sets -= 1
-        sets_removed += 1
+
+    def over() -> bool:
+        return estimate_minutes(workout, library) > minutes
+
+    extras = [row for row in workout.exercises if row.section in TRIM_ORDER]
+    sets_removed = _take_sets(
+        extras, over, lambda row: (row.section is ExerciseRole.FINISHER, row.sets, row.position)
+    )
     removed: list[str] = []
-    for row in sorted(trimmable, key=lambda row: (TRIM_ORDER.index(row.section), -row.position)):
-        if estimate_minutes(workout, library) <= minutes:
+    cool_down = [row for row in workout.exercises if row.section is ExerciseRole.COOLDOWN]
+    extras.sort(key=lambda row: (TRIM_ORDER.index(row.section), -row.position))
+    for row in [*extras, *reversed(cool_down)]:
+        if not over():
             break
         workout.exercises.remove(row)
         removed.append(row.movement.name)
+    if over():
+        _shorten_warm_up(workout)
+    mains = [row for row in workout.exercises if row.section in (ExerciseRole.SKILL, ExerciseRole.MAIN)]
+    sets_removed += _take_sets(mains, over, lambda row: (row.sets, row.position))
     return sets_removed, tuple(removed)
+
+
+def _take_sets(
+    rows: list[WorkoutExercise], over: Callable[[], bool], first: Callable[[WorkoutExercise], Any]
+) -> int:
+    """One set at a time from the row ranked highest by `first` (never below two sets) while `over()`."""
+    taken = 0
+    while over():
+        spare = [row for row in rows if row.sets > MIN_TRIMMED_SETS]
+        if not spare:
+            break
+        max(spare, key=first).sets -= 1
+        taken += 1
+    return taken
+
+
+def _shorten_warm_up(workout: Workout) -> None:
+    """Each warm-up drill cut in proportion, so the block lasts about MIN_WARM_UP_SECONDS (whole half-minutes,
+    at least one minute a drill)."""
+    drills = [row for row in workout.exercises if row.section is ExerciseRole.WARMUP and row.duration_seconds]
+    total = sum(row.duration_seconds or 0 for row in drills)
+    if total <= MIN_WARM_UP_SECONDS:
+        return
+    for row in drills:
+        share = (row.duration_seconds or 0) * MIN_WARM_UP_SECONDS / total
+        row.duration_seconds = max(60, round(share / 30) * 30)
 
 
 def step_effort(row: WorkoutExercise, step: int, ceiling: float) -> None:
