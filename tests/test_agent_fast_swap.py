@@ -105,6 +105,21 @@ def test_a_replacement_the_trainee_cannot_do_is_refused_and_nothing_changes(
     assert names(workout_on(db, owner, TUESDAY)) == before
 
 
+def test_a_sore_joint_with_no_safe_stand_in_takes_the_exercise_out(db: Session, settings: Settings) -> None:
+    owner = make_trainee(db)
+    thursday = workout_on(db, owner, MONDAY + timedelta(days=3))
+    before = names(thursday)
+    assert "Barbell Overhead Press" in before
+    text = "my shoulder hurts, swap overhead press"
+    body = answered(say(db, owner, settings, text, now=at(MONDAY, 7)), "fast:swap_dropped")
+    assert body == (
+        "Nothing I have stands in for Barbell Overhead Press without loading your shoulder, so I've taken it "
+        f"out of Thursday's workout. {PAIN_ADVICE}"
+    )
+    assert names(thursday) == [name for name in before if name != "Barbell Overhead Press"]
+    assert "Overhead Press" not in (thursday.sms_text or "")
+
+
 def test_a_singular_name_that_fits_two_exercises_asks_which_one(db: Session, settings: Settings) -> None:
     owner = make_trainee(db)
     before = names(workout_on(db, owner, MONDAY))

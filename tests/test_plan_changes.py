@@ -359,3 +359,14 @@ def test_when_the_extras_are_not_enough_the_cool_down_goes_then_warm_up_time_the
     assert all(2 <= sets < before for (_, sets, _), (_, before, _) in zip(kept, mains, strict=True))
     assert kept[0][1] >= kept[-1][1]
     assert f"{kept[0][1]}x" in (upper.sms_text or "")
+
+
+def test_dropping_an_exercise_keeps_the_last_piece_of_work(db, owner, upper):
+    work = [row for row in upper.exercises if row.section in (ExerciseRole.MAIN, ExerciseRole.ACCESSORY)]
+    for row in work[:-1]:
+        assert changes.drop_exercise(db, owner.id, upper.id, row.id) == row.movement.name
+    last = work[-1]
+    with pytest.raises(ValueError, match="last exercise"):
+        changes.drop_exercise(db, owner.id, upper.id, last.id)
+    assert last in upper.exercises and last.movement.name in (upper.sms_text or "")
+    assert work[0].movement.name not in (upper.sms_text or "")

@@ -93,27 +93,31 @@ def _swap(
         replacement = named.slug
     try:
         with session.begin_nested():  # anything unexpected leaves nothing half-swapped for the LLM's turn
-            swapped, refused = _swap_each(session, turn, request, workout, rows, replacement)
+            swapped, dropped, refused = _swap_each(session, turn, request, workout, rows, replacement)
     except (LookupError, ValueError):
         return None
-    if not swapped:
+    if not swapped and not dropped:
         return "swap_refused", " ".join([*refused, *_advice(request)])
     day = day_name(workout.scheduled_date, turn.local_date)
     if workout.scheduled_date - turn.local_date >= timedelta(days=7):
         day = f"next {day}"  # today's workout is done: "Tuesday" alone would read as today
     sore = joints_named(request.reason)
     spared = f", easier on your {_spoken(sore)}" if sore else ""
-    body = " ".join(
-        [
-            f"Done: {' and '.join(swapped)} in {day}'s workout{spared}.",
-            *refused,
-            "Same sets and reps; start light and find your weight.",
-            *_advice(request),
-        ]
-    )
+    parts = []
+    if swapped:
+        parts.append(f"Done: {' and '.join(swapped)} in {day}'s workout{spared}.")
+    if dropped:
+        parts.append(
+            f"Nothing I have stands in for {' or '.join(dropped)} without loading your {_spoken(sore)}, "
+            f"so I've taken {'it' if len(dropped) == 1 else 'them'} out of {day}'s workout."
+        )
+    parts.extend(refused)
+    if swapped:
+        parts.append("Same sets and reps; start light and find your weight.")
+    body = " ".join([*parts, *_advice(request)])
     if workout.scheduled_date == turn.local_date:  # today's text may have gone out already
         body += f"\n\n{workout.sms_text}"
-    return "swap", body
+    return ("swap" if swapped else "swap_dropped"), body
 
 
 def _spoken(joints: frozenset[str]) -> str:
@@ -133,9 +137,11 @@ def _swap_each(
     workout: Workout,
     rows: list[WorkoutExercise],
     replacement: str | None,
-) -> tuple[list[str], list[str]]:
-    """What was swapped ("Hip Thrust instead of Reverse Lunge") and why what could not be was not."""
-    swapped, refused = [], []
+) -> tuple[list[str], list[str], list[str]]:
+    """What was swapped ("Hip Thrust instead of Reverse Lunge"), what was taken out (it hurts, and nothing
+    stands in for it without loading the sore joint), and why what is left could not be swapped."""
+    swapped, dropped, refused = [], [], []
+    sore = joints_named(request.reason)
     for row in rows:
         try:
             result = changes.swap_exercise(
@@ -148,10 +154,13 @@ def _swap_each(
                 exercise_id=row.id,
             )
         except NoSubstitute as exc:
-            refused.append(str(exc))
+            if sore and replacement is None and changes.has_other_work(workout, row):
+                dropped.append(changes.drop_exercise(session, turn.trainee.id, workout.id, row.id))
+            else:
+                refused.append(str(exc))
         else:
             swapped.append(f"{result.new_movement} instead of {result.old_movement}")
-    return swapped, refused
+    return swapped, dropped, refused
 
 
 def _pending(session: Session, trainee_id: int, first: date, last: date) -> list[Workout]:
