@@ -273,6 +273,20 @@ def test_swap_exercise_puts_in_a_safe_library_movement_and_rewrites_the_text(db,
     assert today.sms_text == body["workout"]["text"]
 
 
+def test_a_sore_joint_with_no_safe_stand_in_takes_the_exercise_out(db, mine):
+    today = workout(db, mine.owner.id, mine.turn.local_date)
+    assert main_exercise(today) == "Barbell Overhead Press"  # every vertical press loads the shoulder
+    arguments: dict[str, Any] = {"date": "today", "exercise": "overhead press", "replacement": None}
+    result, body = call(db, mine.turn, "swap_exercise", **arguments, reason="my shoulder hurts")
+    assert result.ok and result.changed and body["removed"] == "Barbell Overhead Press"
+    assert "Overhead Press" not in body["workout"]["text"] and today.sms_text == body["workout"]["text"]
+    # a replacement the trainee named that loads the joint is refused, and nothing is taken out
+    before = today.sms_text
+    arguments = {**arguments, "exercise": "incline dumbbell press", "replacement": "dumbbell shoulder press"}
+    result, body = call(db, mine.turn, "swap_exercise", **arguments, reason="shoulder still hurts")
+    assert not result.ok and "shoulder" in body["error"] and today.sms_text == before
+
+
 def test_swap_refuses_made_up_replacements_and_exercises_not_in_the_workout(db, mine):
     old = main_exercise(workout(db, mine.owner.id, mine.turn.local_date))
     made_up, body = call(

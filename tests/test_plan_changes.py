@@ -361,12 +361,16 @@ def test_when_the_extras_are_not_enough_the_cool_down_goes_then_warm_up_time_the
     assert f"{kept[0][1]}x" in (upper.sms_text or "")
 
 
-def test_dropping_an_exercise_keeps_the_last_piece_of_work(db, owner, upper):
+def test_an_exercise_is_taken_out_only_for_a_sore_joint_and_never_the_last_piece_of_work(db, owner, upper):
     work = [row for row in upper.exercises if row.section in (ExerciseRole.MAIN, ExerciseRole.ACCESSORY)]
+    first = work[0]
+    assert changes.take_out_if_it_hurts(db, owner.id, upper.id, first.id, "bench is taken") is None
+    assert changes.take_out_if_it_hurts(db, owner.id, upper.id, first.id, None) is None
+    assert first in upper.exercises
     for row in work[:-1]:
-        assert changes.drop_exercise(db, owner.id, upper.id, row.id) == row.movement.name
+        taken = changes.take_out_if_it_hurts(db, owner.id, upper.id, row.id, "my shoulder hurts")
+        assert taken == row.movement.name
     last = work[-1]
-    with pytest.raises(ValueError, match="last exercise"):
-        changes.drop_exercise(db, owner.id, upper.id, last.id)
+    assert changes.take_out_if_it_hurts(db, owner.id, upper.id, last.id, "my shoulder hurts") is None
     assert last in upper.exercises and last.movement.name in (upper.sms_text or "")
-    assert work[0].movement.name not in (upper.sms_text or "")
+    assert first.movement.name not in (upper.sms_text or "")

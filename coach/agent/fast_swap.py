@@ -140,8 +140,9 @@ def _swap_each(
 ) -> tuple[list[str], list[str], list[str]]:
     """What was swapped ("Hip Thrust instead of Reverse Lunge"), what was taken out (it hurts, and nothing
     stands in for it without loading the sore joint), and why what is left could not be swapped."""
-    swapped, dropped, refused = [], [], []
-    sore = joints_named(request.reason)
+    swapped: list[str] = []
+    dropped: list[str] = []
+    refused: list[str] = []
     for row in rows:
         try:
             result = changes.swap_exercise(
@@ -154,10 +155,12 @@ def _swap_each(
                 exercise_id=row.id,
             )
         except NoSubstitute as exc:
-            if sore and replacement is None and changes.has_other_work(workout, row):
-                dropped.append(changes.drop_exercise(session, turn.trainee.id, workout.id, row.id))
-            else:
-                refused.append(str(exc))
+            taken_out = None
+            if replacement is None:
+                taken_out = changes.take_out_if_it_hurts(
+                    session, turn.trainee.id, workout.id, row.id, request.reason
+                )
+            (dropped if taken_out else refused).append(taken_out or str(exc))
         else:
             swapped.append(f"{result.new_movement} instead of {result.old_movement}")
     return swapped, dropped, refused

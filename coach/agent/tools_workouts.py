@@ -32,6 +32,7 @@ from coach.agent.turn import Turn
 from coach.models import FitnessPlan, Mesocycle, Microcycle, Workout
 from coach.models.enums import PlanStatus
 from coach.training import changes
+from coach.training.changes_swap import NoSubstitute, find_exercise
 
 
 def get_workout(session: Session, turn: Turn, args: GetWorkout) -> Outcome:
@@ -88,9 +89,21 @@ def swap_exercise(session: Session, turn: Turn, args: SwapExercise) -> Outcome:
         if known is None:
             raise ToolError(f"'{args.replacement}' is not in the movement library; leave replacement null")
         replacement_slug = known.slug
-    result = changes.swap_exercise(
-        session, turn.trainee.id, workout.id, args.exercise, args.reason, replacement_slug
-    )
+    try:
+        result = changes.swap_exercise(
+            session, turn.trainee.id, workout.id, args.exercise, args.reason, replacement_slug
+        )
+    except NoSubstitute:
+        row = find_exercise(workout, args.exercise)
+        taken_out = None
+        if replacement_slug is None:
+            taken_out = changes.take_out_if_it_hurts(
+                session, turn.trainee.id, workout.id, row.id, args.reason
+            )
+        if taken_out is None:
+            raise
+        payload = {"removed": taken_out, "why": "no stand-in spares the sore joint"}
+        return Outcome({**payload, "workout": workout_payload(workout)}, changed=True)
     return Outcome(
         {"swapped": result.old_movement, "for": result.new_movement, "workout": workout_payload(workout)},
         changed=True,

@@ -161,27 +161,27 @@ def swap_exercise(
     return SwapResult(workout.id, old_name, new.name, new.slug)
 
 
-def drop_exercise(
-    session: Session, trainee_id: int, workout_id: int, exercise_id: int, library: LibrarySpec | None = None
-) -> str:
-    """Take one exercise out of a pending workout (a sore joint, and nothing stands in for it without
-    loading it); returns its name. The last piece of work is not taken: a workout of only stretches is a
-    skip, which is the trainee's call."""
-    library = library or _packaged_library()
+def take_out_if_it_hurts(
+    session: Session,
+    trainee_id: int,
+    workout_id: int,
+    exercise_id: int,
+    reason: str | None,
+    library: LibrarySpec | None = None,
+) -> str | None:
+    """For an exercise nothing stands in for (`NoSubstitute`): when `reason` names a sore joint, take it out
+    of the pending workout and return its name, as a coach would rather than have it done through pain.
+    None, and it stays, when no joint is named or it is the workout's last piece of work (a workout of only
+    stretches is a skip, which is the trainee's call)."""
+    if not joints_named(reason):
+        return None
     trainee, workout = _pending_workout(session, trainee_id, workout_id)
     row = find_exercise(workout, "", exercise_id)
-    if not has_other_work(workout, row):
-        raise ValueError(
-            f"{row.movement.name} is the last exercise of the {workout.scheduled_date:%a %b %d} workout"
-        )
+    if not any(other.section in WORK_SECTIONS for other in workout.exercises if other is not row):
+        return None
     workout.exercises.remove(row)
-    _refresh(workout, trainee, library)
+    _refresh(workout, trainee, library or _packaged_library())
     return row.movement.name
-
-
-def has_other_work(workout: Workout, row: WorkoutExercise) -> bool:
-    """Whether the workout has work besides this row (without it, only stretches would be left)."""
-    return any(other.section in WORK_SECTIONS for other in workout.exercises if other is not row)
 
 
 def move_workout(
