@@ -320,10 +320,22 @@ def test_a_bare_day_is_not_a_question_without_a_day_answer_just_before(
     assert say(db, owner, settings, "friday?", now=at(MONDAY, 7)) is None  # nothing was shown: the LLM
     answered(say(db, owner, settings, "what's this week", now=at(MONDAY, 7, 1)), "fast:week")
     assert say(db, owner, settings, "friday", now=at(MONDAY, 7, 2)) is None  # no question mark
-    assert say(db, owner, settings, "my knee feels great", now=at(MONDAY, 7, 3)) is None
-    assert (
-        say(db, owner, settings, "and friday?", now=at(MONDAY, 7, 4)) is None
-    )  # something else came between
+    answered(say(db, owner, settings, "what's this week", now=at(MONDAY, 7, 3)), "fast:week")
+    assert say(db, owner, settings, "my knee feels great", now=at(MONDAY, 7, 4)) is None
+    between = say(db, owner, settings, "and friday?", now=at(MONDAY, 7, 5))
+    assert between is None  # something else was said in between
+
+
+def test_a_day_asked_after_next_weeks_list_is_that_day_next_week(db: Session, settings: Settings) -> None:
+    owner = make_trainee(db)
+    body = answered(say(db, owner, settings, "what do I have next week", now=at(MONDAY, 7)), "fast:week")
+    assert body.startswith("Next week: ")
+    friday = answered(say(db, owner, settings, "and friday?", now=at(MONDAY, 7, 1)), "fast:workout_day")
+    assert friday == workout_on(db, owner, FRIDAY + timedelta(days=7)).sms_text
+    # after a day answer, a day is the next one from today again
+    answered(say(db, owner, settings, "what's today", now=at(MONDAY, 7, 2)), "fast:workout_day")
+    friday = answered(say(db, owner, settings, "and friday?", now=at(MONDAY, 7, 3)), "fast:workout_day")
+    assert friday == workout_on(db, owner, FRIDAY).sms_text
 
 
 # ---------------------------------------------------------------- a week's workouts
@@ -513,7 +525,7 @@ def test_only_30_min_today_cuts_the_extras_keeps_the_main_lifts_and_sends_it(
     after = monday.estimated_minutes or 0
     assert before > 30 and after < before
     assert after <= 30 and body.startswith(
-        f"Done: today's workout now takes about {after} min, main lifts kept."
+        f"Done: today's workout now takes about {after} min, every main lift kept"
     )
 
 
@@ -522,10 +534,11 @@ def test_too_little_time_for_the_main_lifts_keeps_them_and_says_how_long_they_ta
 ) -> None:
     monday, body, _ = shorten_monday(db, settings, "only 10 min today")
     after = monday.estimated_minutes or 0
-    assert after > 10  # the main lifts stay, whatever the time
+    assert after > 10  # the main lifts stay, whatever the time, with two sets each
+    assert {row.sets for row in monday.exercises if row.section is ExerciseRole.MAIN} == {2}
     assert body.startswith(
-        f"Done: I cut the extras, but what's left of today's workout (the main lifts stay) still takes about "
-        f"{after} min."
+        "Done: I cut it as far as it goes, every main lift kept with fewer sets, but today's workout still "
+        f"takes about {after} min. Keep the rests short."
     )
 
 

@@ -221,7 +221,8 @@ def test_a_rating_is_one_number_from_1_to_10(text: str, value: float | None) -> 
     [
         ("and thursday?", WorkoutDay(weekday=4)),
         ("What about Fri", WorkoutDay(weekday=5)),
-        ("how about tomorrow then", WorkoutDay(1)),
+        ("and tomorrow", WorkoutDay(1)),
+        ("how about friday", None),  # more often "can I do it Friday instead?"
         ("ok and weds?", WorkoutDay(weekday=3)),
         ("friday?", WorkoutDay(weekday=5)),
         ("friday", None),  # could answer "which day?": only a question mark makes it one

@@ -17,6 +17,7 @@ from coach.models.enums import ExerciseRole, MovementRuleType, PlanStatus, Train
 from coach.movements.library import load_library
 from coach.training import changes
 from coach.training.changes import NoSubstitute, WorkoutNotFound, WorkoutNotPending
+from coach.training.changes_workload import estimate_minutes, trim_to
 from coach.training.generator import generate_plan
 from coach.training.persist import save_plan
 from coach.training.profile import profile_from_records
@@ -361,16 +362,60 @@ def test_when_the_extras_are_not_enough_the_cool_down_goes_then_warm_up_time_the
     assert f"{kept[0][1]}x" in (upper.sms_text or "")
 
 
-def test_an_exercise_is_taken_out_only_for_a_sore_joint_and_never_the_last_piece_of_work(db, owner, upper):
+def test_an_exercise_is_taken_out_only_when_it_loads_the_sore_joint_and_never_the_last_piece_of_work(
+    db, owner, upper
+):
     work = [row for row in upper.exercises if row.section in (ExerciseRole.MAIN, ExerciseRole.ACCESSORY)]
-    first = work[0]
-    assert changes.take_out_if_it_hurts(db, owner.id, upper.id, first.id, "bench is taken") is None
-    assert changes.take_out_if_it_hurts(db, owner.id, upper.id, first.id, None) is None
-    assert first in upper.exercises
-    for row in work[:-1]:
-        taken = changes.take_out_if_it_hurts(db, owner.id, upper.id, row.id, "my shoulder hurts")
-        assert taken == row.movement.name
-    last = work[-1]
-    assert changes.take_out_if_it_hurts(db, owner.id, upper.id, last.id, "my shoulder hurts") is None
-    assert last in upper.exercises and last.movement.name in (upper.sms_text or "")
-    assert first.movement.name not in (upper.sms_text or "")
+    shoulder = next(row for row in work if "shoulder" in row.movement.joint_stress)
+    spares_knee = next(row for row in work if "knee" not in row.movement.joint_stress)
+    for row, reason in ((shoulder, "bench is taken"), (shoulder, None), (spares_knee, "my knee hurts")):
+        assert changes.take_out_if_it_hurts(db, owner.id, upper.id, row.id, reason) is None
+    assert shoulder in upper.exercises and spares_knee in upper.exercises
+    name = shoulder.movement.name
+    assert changes.take_out_if_it_hurts(db, owner.id, upper.id, shoulder.id, "my shoulder hurts") == name
+    assert shoulder not in upper.exercises and name not in (upper.sms_text or "")
+    # the last piece of work stays, even when it hurts
+    last = next(row for row in work if row is not shoulder)
+    for row in work:
+        if row not in (shoulder, last):
+            upper.exercises.remove(row)
+    joint = last.movement.joint_stress[0]
+    assert changes.take_out_if_it_hurts(db, owner.id, upper.id, last.id, f"my {joint} hurts") is None
+    assert last in upper.exercises
+
+
+def test_a_recovery_day_asked_to_be_shorter_keeps_every_block_each_shorter(db):
+    def block(slug: str, section: ExerciseRole, seconds: int, position: int) -> WorkoutExercise:
+        return WorkoutExercise(
+            movement=factories.movement(db, slug),
+            section=section,
+            sets=1,
+            duration_seconds=seconds,
+            position=position,
+        )
+
+    recovery = Workout(
+        exercises=[
+            block("cat_cow", ExerciseRole.WARMUP, 150, 1),
+            block("thoracic_rotation", ExerciseRole.WARMUP, 150, 2),
+            block("brisk_walk", ExerciseRole.FINISHER, 1590, 3),
+            *(
+                block(slug, ExerciseRole.COOLDOWN, 300, 4 + n)
+                for n, slug in enumerate(("hip_90_90", "calf_stretch"))
+            ),
+        ]
+    )
+    before = estimate_minutes(recovery, LIBRARY)
+    trimmed = trim_to(recovery, 25, LIBRARY)
+    assert before > 40 and estimate_minutes(recovery, LIBRARY) <= 25
+    assert not trimmed.has_main_lifts and trimmed.exercises_removed == ()
+    assert [row.movement.slug for row in recovery.exercises] == [
+        "cat_cow",
+        "thoracic_rotation",
+        "brisk_walk",
+        "hip_90_90",
+        "calf_stretch",
+    ]
+    walk, *stretches = [row.duration_seconds or 0 for row in recovery.exercises[2:]]
+    assert 60 <= walk < 1590 and all(60 <= seconds < 300 for seconds in stretches)
+    assert [row.duration_seconds for row in recovery.exercises[:2]] == [150, 150]  # the warm-up stays whole

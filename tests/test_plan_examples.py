@@ -30,6 +30,7 @@ from coach.training.generator import generate_plan
 from coach.training.intensity import load_for, percent_1rm
 from coach.training.profile import ProfileError, TrainingProfile
 from coach.training.render import render_workout
+from coach.training.selection import UPPER_REGIONS
 from coach.training.volume import MAJOR_GROUPS, weekly_sets
 
 LIBRARY = load_library()
@@ -115,7 +116,6 @@ def test_warm_ups_and_cool_downs_stretch_what_the_day_trains_and_spare_a_sore_kn
         equipment=FULL_GYM,
         limitations=["knee"],
     )
-    upper_regions = {"shoulder", "anterior upper", "posterior upper", "upper body"}
     cool_downs = 0
     for workout in list(plan.workouts())[:8]:
         drills = [
@@ -128,7 +128,7 @@ def test_warm_ups_and_cool_downs_stretch_what_the_day_trains_and_spare_a_sore_kn
         )
         assert not [m.slug for m in drills if "knee" in m.joint_stress], workout.date
         upper_day = workout.session_type is SessionType.UPPER
-        assert all((m.primary_region.value in upper_regions) is upper_day for m in drills), (
+        assert all((m.primary_region in UPPER_REGIONS) is upper_day for m in drills), (
             workout.date,
             [m.slug for m in drills],
         )

@@ -8,10 +8,11 @@ comes within `QUESTION_MAX_AGE`, becomes that session's RPE.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from functools import cache
-from typing import Any
+from typing import Any, TypeVar
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
@@ -26,6 +27,7 @@ from coach.training.log_parsing import MovementIndex, ParsedLog, parse_log
 from coach.training.workout_log import LogResult, record_log
 
 PENDING = "pending"
+T = TypeVar("T")
 SESSION_RPE = "session_rpe"
 SESSION_RPE_QUESTION = "How hard was it, 1-10?"
 QUESTION_MAX_AGE = timedelta(hours=12)
@@ -46,6 +48,21 @@ def remember_question(conversation: Conversation, question: dict[str, Any] | Non
     if question is not None:
         state[PENDING] = question
     conversation.state = state
+
+
+def pending_answer(
+    session: Session, turn: Turn, kind: str, read: Callable[[str], T | None]
+) -> tuple[dict[str, Any], T] | None:
+    """The pending question of `kind` and the one answer every owed text gives to it (`read` gives None for
+    a text that is no answer), while the question is still open; None otherwise."""
+    question = (turn.conversation.state or {}).get(PENDING)
+    if not isinstance(question, dict) or question.get("question") != kind:
+        return None
+    values = {read(message.body) for message in turn.texts if message.body.strip()}
+    value = values.pop() if len(values) == 1 else None
+    if value is None or not question_still_open(session, turn, question):
+        return None
+    return question, value
 
 
 def record_report(session: Session, turn: Turn) -> AgentReply | None:
@@ -82,13 +99,10 @@ def record_rating(session: Session, turn: Turn) -> AgentReply | None:
     Only an answer to the pending question counts: asked less than `QUESTION_MAX_AGE` ago, and nothing else
     said since. The caller commits.
     """
-    question = (turn.conversation.state or {}).get(PENDING)
-    if not isinstance(question, dict) or question.get("question") != SESSION_RPE:
+    answer = pending_answer(session, turn, SESSION_RPE, rating)
+    if answer is None:
         return None
-    values = {rating(message.body) for message in turn.texts if message.body.strip()}
-    value = values.pop() if len(values) == 1 else None
-    if value is None or not question_still_open(session, turn, question):
-        return None
+    question, value = answer
     log = session.get(WorkoutLog, question.get("workout_log_id"))
     if log is None or log.trainee_id != turn.trainee.id:
         return None

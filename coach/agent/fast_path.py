@@ -16,6 +16,7 @@ owed texts are handled only when all of them together are understood. Nothing he
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from datetime import date, time, timedelta
 
 import sqlalchemy as sa
@@ -23,9 +24,8 @@ from sqlalchemy.orm import Session
 
 from coach.agent import fast_swap, workout_days
 from coach.agent.fast_log import (
-    PENDING,
     asked,
-    question_still_open,
+    pending_answer,
     record_rating,
     record_report,
     remember_question,
@@ -108,13 +108,17 @@ def _one_intent(turn: Turn) -> Intent | SwapRequest | None:
 
 
 def _follow_up_day(session: Session, turn: Turn) -> WorkoutDay | None:
-    """ "and thursday?" as the first thing said after a day or week answer: that day's workout."""
-    shown = (turn.conversation.state or {}).get(PENDING)
-    if not isinstance(shown, dict) or shown.get("question") != DAY_SHOWN:
+    """ "and thursday?" as the first thing said after a day or week answer: that day's workout, in the week
+    just listed when it was a week."""
+    answer = pending_answer(session, turn, DAY_SHOWN, follow_up_day)
+    if answer is None:
         return None
-    days = {follow_up_day(message.body) for message in turn.texts if message.body.strip()}
-    day = days.pop() if len(days) == 1 else None
-    return day if day is not None and question_still_open(session, turn, shown) else None
+    shown, day = answer
+    try:
+        week_of = date.fromisoformat(shown["week"]) if shown.get("week") else None
+    except (TypeError, ValueError):
+        week_of = None
+    return replace(day, week_of=week_of)
 
 
 def _act(session: Session, turn: Turn, intent: Intent | SwapRequest) -> AgentReply | None:
@@ -157,7 +161,7 @@ def _week(session: Session, turn: Turn, intent: WeekView) -> AgentReply | None:
         weeks = 0 if _pending_on(session, turn.trainee.id, today) else 1
     monday = today - timedelta(days=today.weekday()) + timedelta(weeks=weeks)
     body = week_answer(session, turn.trainee, monday, today)
-    return None if body is None else _day_shown(_reply("week", body, turn), turn)
+    return None if body is None else _day_shown(_reply("week", body, turn), turn, week=monday)
 
 
 def _pending_on(session: Session, trainee_id: int, day: date) -> list[Workout]:
@@ -245,13 +249,15 @@ def _shorten(session: Session, turn: Turn, intent: ShortenWorkout) -> AgentReply
     result = shorten_workout(session, turn.trainee.id, workout.id, intent.minutes)
     if result.minutes_before <= intent.minutes:  # no estimate was stored; now there is one, and it fits
         return _reply("shorten_fits", fits.format(result.minutes_before), turn)
+    kept = ""
+    if result.has_main_lifts:
+        kept = ", every main lift kept" + (" with fewer sets" if result.main_sets_removed else "")
     if result.fits:
-        done = f"Done: {name}'s workout now takes about {result.minutes_after} min, main lifts kept."
+        done = f"Done: {name}'s workout now takes about {result.minutes_after} min{kept}."
     else:
         done = (
-            f"Done: I cut the extras, but what's left of {name}'s workout (the main lifts stay) still "
-            f"takes about {result.minutes_after} min. "
-            "Keep the rests short."
+            f"Done: I cut it as far as it goes{kept}, but {name}'s workout still takes about "
+            f"{result.minutes_after} min. Keep the rests short."
         )
     return _reply("shorten", f"{done} Here it is:\n\n{workout.sms_text}", turn)
 
@@ -310,8 +316,10 @@ def clock(at: time) -> str:
     return f"{at.hour % 12 or 12}:{at.minute:02d} {'AM' if at.hour < 12 else 'PM'}"
 
 
-def _day_shown(reply: AgentReply, turn: Turn) -> AgentReply:
-    remember_question(turn.conversation, asked(turn, DAY_SHOWN))
+def _day_shown(reply: AgentReply, turn: Turn, week: date | None = None) -> AgentReply:
+    """Remember that a day or a week (its Monday) was shown: another day may be asked next."""
+    details = {"week": week.isoformat()} if week else {}
+    remember_question(turn.conversation, asked(turn, DAY_SHOWN, **details))
     return reply
 
 

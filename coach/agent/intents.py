@@ -68,9 +68,13 @@ class WorkoutDay:
 
     days_ahead: int = 0
     weekday: int | None = None
+    week_of: date | None = None  # the Monday of the week meant ("and wednesday?" after next week's list)
 
     def on(self, today: date) -> date:
-        """The date meant, seen from the trainee's local `today` (a weekday is today or the next one)."""
+        """The date meant, seen from the trainee's local `today` (a weekday is today or the next one, or that
+        day of `week_of`'s week)."""
+        if self.weekday is not None and self.week_of is not None:
+            return self.week_of + timedelta(days=self.weekday - 1)
         if self.weekday is not None:
             return today + timedelta(days=(self.weekday - today.isoweekday()) % 7)
         return today + timedelta(days=self.days_ahead)
@@ -465,11 +469,10 @@ def workout_day(day: str) -> WorkoutDay:
     return WorkoutDay(_DAY_NAMES[day])
 
 
-# "and thursday", "what about fri", "how about tomorrow then"; a bare day word only with a question mark.
+# "and thursday", "what about fri"; a bare day word only with a question mark. Not "how about friday": right
+# after a workout is shown, that more often asks to do it on Friday instead.
 _FOLLOW_UP_DAY = re.compile(
-    r"(?P<lead>(?:and|and what about|what about|how about|and on|and for)(?: on| for)? )?"
-    + _DAY
-    + r"s?(?: then)?"
+    r"(?P<lead>(?:and|and what about|what about|and on|and for)(?: on| for)? )?" + _DAY + "s?"
 )
 
 

@@ -99,6 +99,8 @@ class ShortenResult:
     sets_removed: int
     exercises_removed: tuple[str, ...]
     fits: bool
+    main_sets_removed: int = 0
+    has_main_lifts: bool = True
 
 
 @dataclass(frozen=True)
@@ -169,14 +171,17 @@ def take_out_if_it_hurts(
     reason: str | None,
     library: LibrarySpec | None = None,
 ) -> str | None:
-    """For an exercise nothing stands in for (`NoSubstitute`): when `reason` names a sore joint, take it out
-    of the pending workout and return its name, as a coach would rather than have it done through pain.
-    None, and it stays, when no joint is named or it is the workout's last piece of work (a workout of only
-    stretches is a skip, which is the trainee's call)."""
-    if not joints_named(reason):
+    """For an exercise nothing stands in for (`NoSubstitute`): when it loads a sore joint `reason` names, take
+    it out of the pending workout and return its name, as a coach would rather than have it done through pain.
+    None, and it stays, when it loads no joint named, or it is the workout's last piece of work (a workout of
+    only stretches is a skip, which is the trainee's call)."""
+    sore = joints_named(reason)
+    if not sore:
         return None
     trainee, workout = _pending_workout(session, trainee_id, workout_id)
     row = find_exercise(workout, "", exercise_id)
+    if not sore & set(row.movement.joint_stress):
+        return None  # it spares the joint: something else (equipment, the rules) left nothing to swap in
     if not any(other.section in WORK_SECTIONS for other in workout.exercises if other is not row):
         return None
     workout.exercises.remove(row)
@@ -231,10 +236,19 @@ def shorten_workout(
     library = library or _packaged_library()
     trainee, workout = _pending_workout(session, trainee_id, workout_id)
     before = estimate_minutes(workout, library)
-    sets_removed, removed = trim_to(workout, minutes, library)
+    trimmed = trim_to(workout, minutes, library)
     _refresh(workout, trainee, library)
     after = workout.estimated_minutes or 0
-    return ShortenResult(workout.id, before, after, sets_removed, removed, after <= minutes)
+    return ShortenResult(
+        workout.id,
+        before,
+        after,
+        trimmed.sets_removed,
+        trimmed.exercises_removed,
+        after <= minutes,
+        trimmed.main_sets_removed,
+        trimmed.has_main_lifts,
+    )
 
 
 def adjust_difficulty(

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
@@ -26,12 +27,19 @@ MIN_WARM_UP_SECONDS = 5 * 60  # the shortest warm-up a shortened workout keeps (
 RPE_FLOOR, RPE_CEILING = 5.0, 9.5
 
 
-def trim_to(workout: Workout, minutes: int, library: LibrarySpec) -> tuple[int, tuple[str, ...]]:
+@dataclass(frozen=True)
+class Trimmed:
+    sets_removed: int  # all of them, main-lift sets included
+    main_sets_removed: int
+    exercises_removed: tuple[str, ...]
+    has_main_lifts: bool
+
+
+def trim_to(workout: Workout, minutes: int, library: LibrarySpec) -> Trimmed:
     """Cut the workout to `minutes` as a coach would: finisher then accessory sets (down to two), then those
     exercises, then the cool-down, then the warm-up down to five minutes, then main-lift sets (down to two).
-    The main lifts themselves stay.
-
-    Returns the sets taken and the names of the exercises removed.
+    The main lifts themselves stay. A day without main lifts (active recovery) keeps every block, each
+    shorter.
     """
 
     def over() -> bool:
@@ -41,6 +49,10 @@ def trim_to(workout: Workout, minutes: int, library: LibrarySpec) -> tuple[int, 
     sets_removed = _take_sets(
         extras, over, lambda row: (row.section is ExerciseRole.FINISHER, row.sets, row.position)
     )
+    mains = [row for row in workout.exercises if row.section in (ExerciseRole.SKILL, ExerciseRole.MAIN)]
+    if not mains:  # active recovery: the easy blocks are the session, so they get shorter, none goes
+        _shorten_blocks(workout, minutes * 60 - (workout_seconds(workout, library) - _block_seconds(workout)))
+        return Trimmed(sets_removed, 0, (), has_main_lifts=False)
     removed: list[str] = []
     cool_down = [row for row in workout.exercises if row.section is ExerciseRole.COOLDOWN]
     extras.sort(key=lambda row: (TRIM_ORDER.index(row.section), -row.position))
@@ -51,9 +63,27 @@ def trim_to(workout: Workout, minutes: int, library: LibrarySpec) -> tuple[int, 
         removed.append(row.movement.name)
     if over():
         _shorten_warm_up(workout)
-    mains = [row for row in workout.exercises if row.section in (ExerciseRole.SKILL, ExerciseRole.MAIN)]
-    sets_removed += _take_sets(mains, over, lambda row: (row.sets, row.position))
-    return sets_removed, tuple(removed)
+    main_sets_removed = _take_sets(mains, over, lambda row: (row.sets, row.position))
+    return Trimmed(sets_removed + main_sets_removed, main_sets_removed, tuple(removed), has_main_lifts=True)
+
+
+_BLOCKS = (ExerciseRole.FINISHER, ExerciseRole.COOLDOWN)
+
+
+def _block_seconds(workout: Workout) -> int:
+    return sum(row.duration_seconds or 0 for row in workout.exercises if row.section in _BLOCKS)
+
+
+def _shorten_blocks(workout: Workout, seconds: float) -> None:
+    """The timed blocks after the warm-up cut in proportion to last about `seconds` in all (whole
+    half-minutes, at least one minute each)."""
+    total = _block_seconds(workout)
+    if total <= seconds:
+        return
+    keep = max(seconds, 0) / total
+    for row in workout.exercises:
+        if row.section in _BLOCKS and row.duration_seconds:
+            row.duration_seconds = max(60, int(row.duration_seconds * keep // 30) * 30)
 
 
 def _take_sets(
@@ -71,15 +101,15 @@ def _take_sets(
 
 
 def _shorten_warm_up(workout: Workout) -> None:
-    """Each warm-up drill cut in proportion, so the block lasts about MIN_WARM_UP_SECONDS (whole half-minutes,
-    at least one minute a drill)."""
+    """Each warm-up drill cut in proportion, so the block lasts at most MIN_WARM_UP_SECONDS (whole
+    half-minutes, at least one a drill)."""
     drills = [row for row in workout.exercises if row.section is ExerciseRole.WARMUP and row.duration_seconds]
     total = sum(row.duration_seconds or 0 for row in drills)
     if total <= MIN_WARM_UP_SECONDS:
         return
     for row in drills:
         share = (row.duration_seconds or 0) * MIN_WARM_UP_SECONDS / total
-        row.duration_seconds = max(60, round(share / 30) * 30)
+        row.duration_seconds = max(30, int(share // 30) * 30)
 
 
 def step_effort(row: WorkoutExercise, step: int, ceiling: float) -> None:
