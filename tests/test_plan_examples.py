@@ -40,6 +40,15 @@ MOBILITY = {m.slug for m in LIBRARY.movements if m.pattern is MovementPattern.MO
 FULL_GYM = ["barbell", "rack", "bench", "dumbbell", "kettlebell", "cable", "machine", "bands", "pullup_bar"]
 
 
+# An intermediate lifter after muscle, four days a week in a full gym: upper / lower days.
+UPPER_LOWER_LIFTER: dict[str, Any] = {
+    "goals": [{"goal": "hypertrophy", "weight": 10}],
+    "experience": "intermediate",
+    "days_per_week": 4,
+    "equipment": FULL_GYM,
+}
+
+
 def plan_for(start: date = MONDAY, **fields: Any) -> tuple[TrainingProfile, PlanBlueprint]:
     profile = TrainingProfile.from_mapping(fields)
     return profile, generate_plan(profile, LIBRARY, start)
@@ -85,13 +94,7 @@ def test_a_beginner_with_dumbbells_and_a_bad_knee_gets_three_full_body_days_with
 
 
 def test_an_intermediate_hypertrophy_lifter_gets_upper_lower_days_in_the_volume_band():
-    _, plan = plan_for(
-        goals=[{"goal": "hypertrophy", "weight": 10}],
-        experience="intermediate",
-        days_per_week=4,
-        session_minutes=75,
-        equipment=FULL_GYM,
-    )
+    _, plan = plan_for(**UPPER_LOWER_LIFTER, session_minutes=75)
     weeks = list(plan.microcycles())
     assert plan.split is SplitTemplate.UPPER_LOWER
     assert plan.progression_style is ProgressionStyle.DOUBLE_PROGRESSION
@@ -108,14 +111,7 @@ def test_an_intermediate_hypertrophy_lifter_gets_upper_lower_days_in_the_volume_
 
 
 def test_warm_ups_and_cool_downs_stretch_what_the_day_trains_and_spare_a_sore_knee():
-    _, plan = plan_for(
-        goals=[{"goal": "hypertrophy", "weight": 10}],
-        experience="intermediate",
-        days_per_week=4,
-        session_minutes=60,
-        equipment=FULL_GYM,
-        limitations=["knee"],
-    )
+    _, plan = plan_for(**UPPER_LOWER_LIFTER, session_minutes=60, limitations=["knee"])
     cool_downs = 0
     for workout in list(plan.workouts())[:8]:
         drills = [
