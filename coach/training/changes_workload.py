@@ -75,15 +75,15 @@ def _block_seconds(workout: Workout) -> int:
 
 
 def _shorten_blocks(workout: Workout, seconds: float) -> None:
-    """The timed blocks after the warm-up cut in proportion to last about `seconds` in all (whole
-    half-minutes, at least one minute each)."""
+    """The timed blocks after the warm-up cut in proportion to last at most about `seconds` in all (whole
+    minutes, as the text shows them, at least one each)."""
     total = _block_seconds(workout)
     if total <= seconds:
         return
     keep = max(seconds, 0) / total
     for row in workout.exercises:
         if row.section in _BLOCKS and row.duration_seconds:
-            row.duration_seconds = max(60, int(row.duration_seconds * keep // 30) * 30)
+            row.duration_seconds = max(60, int(row.duration_seconds * keep // 60) * 60)
 
 
 def _take_sets(
@@ -101,15 +101,18 @@ def _take_sets(
 
 
 def _shorten_warm_up(workout: Workout) -> None:
-    """Each warm-up drill cut in proportion, so the block lasts at most MIN_WARM_UP_SECONDS (whole
-    half-minutes, at least one a drill)."""
+    """The warm-up cut to MIN_WARM_UP_SECONDS in whole minutes (as the text shows them), each drill in
+    proportion and at least a minute, the first drills taking any minute left over."""
     drills = [row for row in workout.exercises if row.section is ExerciseRole.WARMUP and row.duration_seconds]
     total = sum(row.duration_seconds or 0 for row in drills)
     if total <= MIN_WARM_UP_SECONDS:
         return
-    for row in drills:
-        share = (row.duration_seconds or 0) * MIN_WARM_UP_SECONDS / total
-        row.duration_seconds = max(30, int(share // 30) * 30)
+    budget = MIN_WARM_UP_SECONDS // 60
+    minutes = [max(1, (row.duration_seconds or 0) * budget // total) for row in drills]
+    for n in range(max(0, budget - sum(minutes))):
+        minutes[n % len(minutes)] += 1
+    for row, whole in zip(drills, minutes, strict=True):
+        row.duration_seconds = whole * 60
 
 
 def step_effort(row: WorkoutExercise, step: int, ceiling: float) -> None:
