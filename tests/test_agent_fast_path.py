@@ -338,6 +338,24 @@ def test_a_day_asked_after_next_weeks_list_is_that_day_next_week(db: Session, se
     assert friday == workout_on(db, owner, FRIDAY).sms_text
 
 
+def test_whats_my_next_workout_is_the_first_one_still_to_do(db: Session, settings: Settings) -> None:
+    owner = make_trainee(db)
+    first = answered(
+        say(db, owner, settings, "what's my next workout?", now=at(MONDAY, 7)), "fast:next_workout"
+    )
+    assert first == workout_on(db, owner, MONDAY).sms_text  # today's, not done yet
+    say(db, owner, settings, "squats 100kg 5x5", now=at(MONDAY, 18))
+    after = answered(say(db, owner, settings, "whats next", now=at(MONDAY, 19)), "fast:next_workout")
+    assert after == workout_on(db, owner, TUESDAY).sms_text
+    on_a_rest_day = answered(
+        say(db, owner, settings, "when do i train next", now=at(WEDNESDAY)), "fast:next_workout"
+    )
+    assert on_a_rest_day == workout_on(db, owner, WEDNESDAY + timedelta(days=1)).sms_text
+    say(db, owner, settings, "pause", now=at(WEDNESDAY, 19))
+    paused = answered(say(db, owner, settings, "next workout?", now=at(WEDNESDAY, 20)), "fast:next_workout")
+    assert paused == workout_days.PAUSED_TEXT
+
+
 # ---------------------------------------------------------------- a week's workouts
 
 

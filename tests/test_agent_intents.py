@@ -9,6 +9,7 @@ import pytest
 from coach.agent.intents import (
     Acknowledgement,
     MoveWorkout,
+    NextWorkout,
     OptOut,
     PausePlan,
     ResumePlan,
@@ -99,6 +100,12 @@ MONDAY = date(2030, 1, 7)
         ("👍🏽", Acknowledgement()),
         ("🙏🙏", Acknowledgement()),
         ("yep", Acknowledgement()),
+        ("what's my next workout?", NextWorkout()),
+        ("When is my next session", NextWorkout()),
+        ("whats next", NextWorkout()),
+        ("next workout?", NextWorkout()),
+        ("when do I train next", NextWorkout()),
+        ("whats next week", WeekView(1)),  # the week, not the next workout
     ],
 )
 def test_short_requests_are_understood(text: str, intent: object) -> None:
@@ -118,6 +125,7 @@ def test_short_requests_are_understood(text: str, intent: object) -> None:
         "move my workout to 6pm",  # the workout, not the text
         "move my workout to friday",  # which one? the LLM asks
         "move today",
+        "what's my next plan",  # a new plan once this one ends: the LLM
         "swap today and friday",
         "move today to friday and make it shorter",
         "skip lunges today",  # an exercise, not the day

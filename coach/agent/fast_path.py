@@ -4,9 +4,9 @@
 - a photo with no text (a short acknowledgement);
 - a rating right after "How hard was it, 1-10?" (`fast_log.record_rating`);
 - "and thursday?" right after the coach showed a day's or the week's workouts (`intents.follow_up_day`);
-- an opt-out in words, pause / resume, a new daily send time, "what's today", "what's this week", "move
-  today to Friday", "skip tomorrow", "I only have 30 min today" (`intents.classify`), "knee hurts, swap
-  lunges" (`swap_request.read_swap`, acted on by `fast_swap`);
+- an opt-out in words, pause / resume, a new daily send time, "what's today", "what's this week", "what's
+  my next workout", "move today to Friday", "skip tomorrow", "I only have 30 min today"
+  (`intents.classify`), "knee hurts, swap lunges" (`swap_request.read_swap`, acted on by `fast_swap`);
 - "ok thanks" / "got it" / a thumbs-up after anything but a question: deliberately no reply;
 - a workout report the log parser understands in full (`fast_log.record_report`).
 Anything else, including a mix ("done but my knee hurts"), returns None and the LLM agent answers. Several
@@ -34,6 +34,7 @@ from coach.agent.intents import (
     Acknowledgement,
     Intent,
     MoveWorkout,
+    NextWorkout,
     OptOut,
     PausePlan,
     ResumePlan,
@@ -79,6 +80,9 @@ REPLY_PROMPT = re.compile(r"\b(?:reply|text me|let me know|tell me)\b", re.IGNOR
 MIN_SHORTEN_MINUTES = 10  # below this, offer a skip
 MAX_SHORTEN_MINUTES = 180
 DAY_SHOWN = "day_shown"  # the pending "question" after a day or week answer: another day may be asked next
+NO_MORE_WORKOUTS_TEXT = (
+    "There are no more workouts in your plan. Want a new one? Tell me what you'd like next."
+)
 UNCLEAR_TIME_TEXT = "I couldn't read that time. Try something like 'text me at 6:30am'."
 
 
@@ -138,6 +142,8 @@ def _act(session: Session, turn: Turn, intent: Intent | SwapRequest) -> AgentRep
         return None if body is None else _day_shown(_reply("workout_day", body, turn), turn)
     if isinstance(intent, WeekView):
         return _week(session, turn, intent)
+    if isinstance(intent, NextWorkout):
+        return _next(session, turn)
     if isinstance(intent, MoveWorkout):
         return _move(session, turn, intent)
     if isinstance(intent, SkipWorkout):
@@ -150,6 +156,21 @@ def _act(session: Session, turn: Turn, intent: Intent | SwapRequest) -> AgentRep
     if isinstance(intent, Acknowledgement):
         return _acknowledged(session, turn)
     return None
+
+
+def _next(session: Session, turn: Turn) -> AgentReply | None:
+    """The first workout still to do, today's included, as its day's text."""
+    today = turn.local_date
+    plan = current_plan(session, turn.trainee.id)
+    if plan is None:
+        return None
+    if plan.status is PlanStatus.PAUSED:
+        return _reply("next_workout", workout_days.PAUSED_TEXT, turn)
+    upcoming = next_workout(session, turn.trainee.id, today)
+    if upcoming is None:
+        return _reply("next_workout", NO_MORE_WORKOUTS_TEXT, turn)
+    body = day_answer(session, turn.trainee, upcoming.scheduled_date, today)
+    return None if body is None else _day_shown(_reply("next_workout", body, turn), turn)
 
 
 def _week(session: Session, turn: Turn, intent: WeekView) -> AgentReply | None:

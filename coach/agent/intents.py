@@ -88,6 +88,11 @@ class WeekView:
 
 
 @dataclass(frozen=True)
+class NextWorkout:
+    """ "what's my next workout", "when do I train next", "what's next": the first workout still to do."""
+
+
+@dataclass(frozen=True)
 class MoveWorkout:
     """ "move today to Friday", "can we push tomorrow's workout to Sat": a named day's workout to another."""
 
@@ -122,6 +127,7 @@ Intent = (
     | SendTime
     | WorkoutDay
     | WeekView
+    | NextWorkout
     | MoveWorkout
     | SkipWorkout
     | ShortenWorkout
@@ -288,6 +294,19 @@ _WEEK = tuple(
     )
 )
 
+_NEXT_NOUN = (
+    r"(?:workout|session|training(?: session)?|lift)"  # not "plan": the next plan is another question
+)
+_NEXT = tuple(
+    re.compile(pattern)
+    for pattern in (
+        r"(?:(?:whats|what is|whens|when is|when s)(?: my| the)? )?next " + _NEXT_NOUN,
+        r"whats next(?: for me| on the plan)?",
+        r"when (?:do|will|can|should) i (?:train|work out|workout|lift|go) (?:again|next)",
+        r"when (?:do|will|can|should) i next (?:train|work out|workout|lift)",
+    )
+)
+
 # Both days named: "move today to friday", "push my thursday session to sat", "can i do todays workout on
 # sunday instead". Without a day to move from ("move my workout to friday") the LLM asks which.
 _FROM = f"(?P<source>{DAY_WORDS})s?(?: {_SESSION})?"
@@ -429,6 +448,8 @@ def classify(text: str) -> Intent | None:
     week = _first_fullmatch(_WEEK, words)
     if week:
         return WeekView(1 if week.group("which") == "next" else 0)
+    if _first_fullmatch(_NEXT, words):
+        return NextWorkout()
     move = _first_fullmatch(_MOVE, words)
     if move:
         return MoveWorkout(workout_day(move.group("source")), workout_day(move.group("target")))
