@@ -106,6 +106,9 @@ MONDAY = date(2030, 1, 7)
         ("next workout?", NextWorkout()),
         ("when do I train next", NextWorkout()),
         ("whats next week", WeekView(1)),  # the week, not the next workout
+        ("rest day today?", WorkoutDay(0)),
+        ("is tomorrow a rest day", WorkoutDay(1)),
+        ("what's on the plan for friday", WorkoutDay(weekday=5)),
     ],
 )
 def test_short_requests_are_understood(text: str, intent: object) -> None:

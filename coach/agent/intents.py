@@ -9,8 +9,8 @@ phrasings below, or it is not understood and the LLM answers. Workout logs are n
 - `follow_up_day`: "and thursday?", "what about friday": another day's workout, only meaningful right after
   the coach showed one, so it is separate too.
 - `classify`: opt-out in words, pausing or resuming the plan, a new daily send time, which workout is on
-  a given day or week, moving one day's workout to another day, skipping it or fitting it into less time,
-  or a bare acknowledgement ("ok thanks", "got it", a thumbs-up).
+  a given day or week or comes next, moving one day's workout to another day, skipping it or fitting it
+  into less time, or a bare acknowledgement ("ok thanks", "got it", a thumbs-up).
 """
 
 from __future__ import annotations
@@ -270,6 +270,9 @@ _WORKOUT_DAY = tuple(
         + _DAY,
         r"(?:do|am) i (?:train|training|work out|lift|lifting|have to train)(?: on)? " + _DAY,
         r"(?:whats|what is) (?:my|the) (?:workout|session)(?P<day>)",
+        r"(?:whats|what is) on (?:the|my) (?:plan|schedule)(?: for)? " + _DAY,
+        r"(?:is (?:it )?)?(?:a )?rest day " + _DAY,
+        r"is " + _DAY + r" a rest day",
     )
 )
 
