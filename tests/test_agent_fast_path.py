@@ -523,6 +523,41 @@ def test_a_skip_without_a_plan_is_left_to_the_llm(db: Session, settings: Setting
 # ---------------------------------------------------------------- fitting a workout into less time
 
 
+def test_cant_train_today_asks_move_or_skip_and_the_answer_moves_it(db: Session, settings: Settings) -> None:
+    owner = make_trainee(db)
+    asked = answered(say(db, owner, settings, "I can't train today", now=at(MONDAY, 7)), "fast:cant_train")
+    assert (
+        asked
+        == "No problem. Want to move today's workout to Wednesday, or skip it? Reply with a day or 'skip'."
+    )
+    monday = workout_on(db, owner, MONDAY)
+    body = answered(say(db, owner, settings, "wednesday", now=at(MONDAY, 7, 5)), "fast:move")
+    assert body == "Done: today's workout moved to Wed Jan 9."
+    assert monday.scheduled_date == WEDNESDAY and (monday.sms_text or "").startswith("Wed Jan 9 - Upper body")
+    assert pending(owner, db) is None
+
+
+def test_cant_make_it_tomorrow_then_skip_it_skips_tomorrow(db: Session, settings: Settings) -> None:
+    owner = make_trainee(db)
+    answered(say(db, owner, settings, "cant make it tomorrow", now=at(MONDAY, 7)), "fast:cant_train")
+    body = answered(say(db, owner, settings, "just skip it", now=at(MONDAY, 7, 1)), "fast:skip")
+    assert body.startswith("Done: tomorrow's workout is skipped")
+    assert workout_on(db, owner, TUESDAY).status is WorkoutStatus.SKIPPED
+    assert workout_on(db, owner, MONDAY).status is WorkoutStatus.PENDING
+
+
+def test_cant_train_on_a_rest_day_or_an_answer_after_something_else(db: Session, settings: Settings) -> None:
+    owner = make_trainee(db)
+    rest = answered(
+        say(db, owner, settings, "i cant train wednesday", now=at(MONDAY, 7)), "fast:cant_train_none"
+    )
+    assert rest == "No workout on Wednesday anyway, so nothing to change."
+    answered(say(db, owner, settings, "I can't train today", now=at(MONDAY, 7, 1)), "fast:cant_train")
+    assert say(db, owner, settings, "ugh work is crazy", now=at(MONDAY, 7, 2)) is None
+    assert say(db, owner, settings, "skip it", now=at(MONDAY, 7, 3)) is None  # no longer the answer
+    assert workout_on(db, owner, MONDAY).status is WorkoutStatus.PENDING
+
+
 def shorten_monday(db: Session, settings: Settings, text: str) -> tuple[Workout, str, int]:
     """Monday's workout after `text` on Monday morning, the reply, and the minutes it took before. The main
     lifts are kept, and the reply carries the shortened workout's text."""

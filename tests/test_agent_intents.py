@@ -8,6 +8,7 @@ import pytest
 
 from coach.agent.intents import (
     Acknowledgement,
+    CantTrain,
     MoveWorkout,
     NextWorkout,
     OptOut,
@@ -22,6 +23,7 @@ from coach.agent.intents import (
     follow_up_day,
     normalise,
     rating,
+    reschedule_answer,
 )
 
 MONDAY = date(2030, 1, 7)
@@ -107,6 +109,12 @@ MONDAY = date(2030, 1, 7)
         ("when do I train next", NextWorkout()),
         ("whats next week", WeekView(1)),  # the week, not the next workout
         ("rest day today?", WorkoutDay(0)),
+        ("I can't train today", CantTrain(WorkoutDay(0))),
+        ("cant make it tomorrow", CantTrain(WorkoutDay(1))),
+        ("I won't be able to work out friday", CantTrain(WorkoutDay(weekday=5))),
+        ("not gonna make it to the gym today", CantTrain(WorkoutDay(0))),
+        ("no time to train today", CantTrain(WorkoutDay(0))),
+        ("I can't today", CantTrain(WorkoutDay(0))),
         ("is tomorrow a rest day", WorkoutDay(1)),
         ("what's on the plan for friday", WorkoutDay(weekday=5)),
     ],
@@ -129,6 +137,8 @@ def test_short_requests_are_understood(text: str, intent: object) -> None:
         "move my workout to friday",  # which one? the LLM asks
         "move today",
         "what's my next plan",  # a new plan once this one ends: the LLM
+        "I can't train today, I'm sick",  # a reason matters: the LLM
+        "busy today",
         "swap today and friday",
         "move today to friday and make it shorter",
         "skip lunges today",  # an exercise, not the day
@@ -245,6 +255,23 @@ def test_a_rating_is_one_number_from_1_to_10(text: str, value: float | None) -> 
 )
 def test_another_day_asked_after_a_day_answer(text: str, day: WorkoutDay | None) -> None:
     assert follow_up_day(text) == day
+
+
+@pytest.mark.parametrize(
+    ("text", "answer"),
+    [
+        ("skip it", "skip"),
+        ("just skip", "skip"),
+        ("Thursday", WorkoutDay(weekday=4)),
+        ("move it to sat", WorkoutDay(weekday=6)),
+        ("ok do it tomorrow instead", WorkoutDay(1)),
+        ("no", None),
+        ("thursday or friday", None),
+        ("skip it, my knee is bad", None),
+    ],
+)
+def test_the_answer_to_move_it_or_skip_it(text: str, answer: object) -> None:
+    assert reschedule_answer(text) == answer
 
 
 def test_normalising_drops_greetings_punctuation_and_apostrophes() -> None:

@@ -5,8 +5,9 @@
 - a rating right after "How hard was it, 1-10?" (`fast_log.record_rating`);
 - "and thursday?" right after the coach showed a day's or the week's workouts (`intents.follow_up_day`);
 - an opt-out in words, pause / resume, a new daily send time, "what's today", "what's this week", "what's
-  my next workout", "move today to Friday", "skip tomorrow", "I only have 30 min today"
-  (`intents.classify`), "knee hurts, swap lunges" (`swap_request.read_swap`, acted on by `fast_swap`);
+  my next workout", "move today to Friday", "skip tomorrow", "I can't train today" (then "thursday" or
+  "skip it": `intents.reschedule_answer`), "I only have 30 min today" (`intents.classify`), "knee hurts,
+  swap lunges" (`swap_request.read_swap`, acted on by `fast_swap`);
 - "ok thanks" / "got it" / a thumbs-up after anything but a question: deliberately no reply;
 - a workout report the log parser understands in full (`fast_log.record_report`).
 Anything else, including a mix ("done but my knee hurts"), returns None and the LLM agent answers. Several
@@ -32,6 +33,7 @@ from coach.agent.fast_log import (
 )
 from coach.agent.intents import (
     Acknowledgement,
+    CantTrain,
     Intent,
     MoveWorkout,
     NextWorkout,
@@ -45,9 +47,10 @@ from coach.agent.intents import (
     WorkoutDay,
     classify,
     follow_up_day,
+    reschedule_answer,
 )
 from coach.agent.swap_request import SwapRequest, read_swap
-from coach.agent.tools_common import day_label, workouts_on
+from coach.agent.tools_common import current_workouts, day_label, workouts_on
 from coach.agent.turn import AgentReply, Turn
 from coach.agent.workout_days import day_answer, day_name, next_workout, on_day, week_answer
 from coach.messaging.inbound import opt_out
@@ -79,6 +82,7 @@ ACK_LOOKBACK = 3  # the coach's texts read for a question before a bare "ok" is 
 REPLY_PROMPT = re.compile(r"\b(?:reply|text me|let me know|tell me)\b", re.IGNORECASE)
 MIN_SHORTEN_MINUTES = 10  # below this, offer a skip
 MAX_SHORTEN_MINUTES = 180
+CANT_TRAIN = "cant_train"  # the pending question after "I can't train today": move it or skip it?
 DAY_SHOWN = "day_shown"  # the pending "question" after a day or week answer: another day may be asked next
 NO_MORE_WORKOUTS_TEXT = (
     "There are no more workouts in your plan. Want a new one? Tell me what you'd like next."
@@ -98,7 +102,7 @@ def respond(session: Session, turn: Turn) -> AgentReply | None:
     answered = record_rating(session, turn)
     if answered is not None:
         return answered
-    intent = _follow_up_day(session, turn) or _one_intent(turn)
+    intent = _follow_up_day(session, turn) or _reschedule_answer(session, turn) or _one_intent(turn)
     if intent is not None:
         return _act(session, turn, intent)
     return record_report(session, turn)
@@ -125,6 +129,19 @@ def _follow_up_day(session: Session, turn: Turn) -> WorkoutDay | None:
     return replace(day, week_of=week_of)
 
 
+def _reschedule_answer(session: Session, turn: Turn) -> MoveWorkout | SkipWorkout | None:
+    """ "thursday" or "skip it" as the first thing said after "Move it or skip it?": that, for that day."""
+    answer = pending_answer(session, turn, CANT_TRAIN, reschedule_answer)
+    if answer is None:
+        return None
+    asked_about, choice = answer
+    try:
+        day = WorkoutDay((date.fromisoformat(str(asked_about["day"])) - turn.local_date).days)
+    except (KeyError, ValueError):
+        return None
+    return MoveWorkout(day, choice) if isinstance(choice, WorkoutDay) else SkipWorkout(day)
+
+
 def _act(session: Session, turn: Turn, intent: Intent | SwapRequest) -> AgentReply | None:
     if isinstance(intent, OptOut):
         opt_out(session, turn.trainee, now=turn.now, source="sms:intent")
@@ -148,6 +165,8 @@ def _act(session: Session, turn: Turn, intent: Intent | SwapRequest) -> AgentRep
         return _move(session, turn, intent)
     if isinstance(intent, SkipWorkout):
         return _skip(session, turn, intent)
+    if isinstance(intent, CantTrain):
+        return _cant_train(session, turn, intent)
     if isinstance(intent, ShortenWorkout):
         return _shorten(session, turn, intent)
     if isinstance(intent, SwapRequest):
@@ -190,11 +209,17 @@ def _pending_on(session: Session, trainee_id: int, day: date) -> list[Workout]:
 
 
 def _day_workouts(
-    session: Session, turn: Turn, day: date, verb: str, *, while_paused: bool = False
+    session: Session,
+    turn: Turn,
+    day: date,
+    verb: str,
+    *,
+    while_paused: bool = False,
+    nothing: str | None = None,
 ) -> list[Workout] | AgentReply | None:
     """The pending workouts of `day` that a move, skip or shorten acts on; else the reply to give: a plain
-    answer when nothing is left that day, or (unless `while_paused`) when the plan is paused, since nothing
-    goes out then; None when the trainee has no plan (the LLM explains)."""
+    answer (`nothing`, or one naming the verb) when nothing is left that day, or (unless `while_paused`) when
+    the plan is paused, since nothing goes out then; None when the trainee has no plan (the LLM explains)."""
     trainee, today = turn.trainee, turn.local_date
     plan = current_plan(session, trainee.id)
     if plan is None:
@@ -203,7 +228,7 @@ def _day_workouts(
         return _reply(f"{verb}_paused", workout_days.PAUSED_TEXT, turn)
     pending = _pending_on(session, trainee.id, day)
     if not pending:
-        body = f"There's no workout left {on_day(day_name(day, today))} to {verb}."
+        body = nothing or f"There's no workout left {on_day(day_name(day, today))} to {verb}."
         return _reply(f"{verb}_none", body, turn)
     return pending
 
@@ -245,6 +270,38 @@ def _skip(session: Session, turn: Turn, intent: SkipWorkout) -> AgentReply | Non
     when = when if when in ("today", "tomorrow") else "on " + day_label(upcoming.scheduled_date)
     label = SESSION_LABELS[upcoming.session_type]
     return _reply("skip", f"{skipped} Next up: {label} {when}.", turn)
+
+
+def _cant_train(session: Session, turn: Turn, intent: CantTrain) -> AgentReply | None:
+    """ "I can't train today": ask whether to move that day's workout (to the next free day, as an example)
+    or skip it, and remember the question for the answer."""
+    trainee, today = turn.trainee, turn.local_date
+    day = intent.day.on(today)
+    name = day_name(day, today)
+    nothing = f"No workout {on_day(name)} anyway, so nothing to change."
+    pending = _day_workouts(session, turn, day, "cant_train", nothing=nothing)
+    if not isinstance(pending, list):
+        return pending
+    free = _free_day_after(session, trainee.id, day)
+    where = f" to {day_name(free, today).capitalize()}" if free else " to another day"
+    body = f"No problem. Want to move {name}'s workout{where}, or skip it? Reply with a day or 'skip'."
+    reply = _reply("cant_train", body, turn)
+    remember_question(turn.conversation, asked(turn, CANT_TRAIN, day=day.isoformat()))
+    return reply
+
+
+def _free_day_after(session: Session, trainee_id: int, day: date) -> date | None:
+    """The first day after `day`, in its week, with no workout of the current plan."""
+    sunday = day + timedelta(days=7 - day.isoweekday())
+    busy = set(
+        session.scalars(
+            current_workouts(trainee_id)
+            .with_only_columns(Workout.scheduled_date)
+            .where(Workout.scheduled_date.between(day, sunday))
+        )
+    )
+    later = (day + timedelta(days=n) for n in range(1, (sunday - day).days + 1))
+    return next((d for d in later if d not in busy), None)
 
 
 def _shorten(session: Session, turn: Turn, intent: ShortenWorkout) -> AgentReply | None:

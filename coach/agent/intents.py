@@ -108,6 +108,14 @@ class SkipWorkout:
 
 
 @dataclass(frozen=True)
+class CantTrain:
+    """ "I can't train today", "can't make it tomorrow": the coach asks whether to move that workout or skip
+    it (`reschedule_answer` reads the reply)."""
+
+    day: WorkoutDay
+
+
+@dataclass(frozen=True)
 class ShortenWorkout:
     """ "I only have 30 min today", "make tomorrow's workout 40 minutes": fit a day's workout in `minutes`."""
 
@@ -130,6 +138,7 @@ Intent = (
     | NextWorkout
     | MoveWorkout
     | SkipWorkout
+    | CantTrain
     | ShortenWorkout
     | Acknowledgement
 )
@@ -344,6 +353,46 @@ _SKIP = tuple(
         _SKIP_VERB + _WORKOUT_WORD + f" (?:on |for )?(?P<source>{DAY_WORDS})",
     )
 )
+# "i cant train today", "cant make it tomorrow", "i wont be able to work out friday", "no time to train
+# today", "not gonna make it to the gym today". A reason after it ("... im sick") is the LLM's.
+_CANT = r"(?:i )?(?:cant|can not|cannot|wont be able to|will not be able to|wont|will not|am not able to)"
+_GO = (
+    r"(?:make it|train|work out|workout|lift|go|get to the gym|make the gym|make it to the gym|go to the gym"
+    r"|do it|do (?:the |my )?" + _WORKOUT_WORD + r")"
+)
+_CANT_TRAIN = tuple(
+    re.compile(pattern)
+    for pattern in (
+        _CANT + " " + _GO + f" (?P<source>{DAY_WORDS})",
+        _CANT + f" (?:do|make) (?P<source>{DAY_WORDS})s?(?: {_WORKOUT_WORD})?",
+        r"(?:im |i am |i m )?not (?:going to|gonna) " + _GO + f" (?P<source>{DAY_WORDS})",
+        r"(?:i have |ive got |i got )?no time(?: to train| to work out| for (?:the |my )?"
+        + r"(?:gym|workout|training))? "
+        + f"(?P<source>{DAY_WORDS})",
+        _CANT + f" (?P<source>{DAY_WORDS})",
+    )
+)
+# The reply to "move it or skip it?": "skip it", "just skip", or a day ("thursday", "move it to sat", "do it
+# tomorrow instead").
+_SKIP_ANSWER = re.compile(
+    r"(?:yes |yeah |sure |fine )?(?:just )?skip(?: it| that| this one| the workout)?(?: then)?"
+)
+_MOVE_ANSWER = re.compile(
+    r"(?:yes |yeah |sure )?(?:(?:move|push|shift|do) (?:it|that|the workout) )?(?:to |on )?"
+    + f"(?P<target>{DAY_WORDS})(?: then| instead)?"
+)
+SKIP = "skip"
+
+
+def reschedule_answer(text: str) -> WorkoutDay | str | None:
+    """The reply to "move it or skip it?": the day to move it to, `SKIP`, or None for anything else."""
+    words = normalise(text)
+    if _SKIP_ANSWER.fullmatch(words):
+        return SKIP
+    match = _MOVE_ANSWER.fullmatch(words)
+    return workout_day(match.group("target")) if match else None
+
+
 # Time for one day's workout: "i only have 30 min today", "ive only got 45 minutes", "i have 40 minutes
 # tomorrow", "only 40 mins today", "make todays workout 30 min", "cut tomorrow to 40 minutes". Never what
 # reads as a report ("30 min today", "i got 30 min today") or as time taken off ("cut 10 min"); a bare
@@ -459,6 +508,9 @@ def classify(text: str) -> Intent | None:
     skip = _first_fullmatch(_SKIP, words)
     if skip:
         return SkipWorkout(workout_day(skip.group("source")))
+    cant = _first_fullmatch(_CANT_TRAIN, words)
+    if cant:
+        return CantTrain(workout_day(cant.group("source")))
     shorten = _first_fullmatch(_SHORTEN, words)
     if shorten:
         return ShortenWorkout(workout_day(shorten.group("day") or ""), int(shorten.group("minutes")))
