@@ -551,11 +551,31 @@ def test_cant_train_on_a_rest_day_or_an_answer_after_something_else(db: Session,
     rest = answered(
         say(db, owner, settings, "i cant train wednesday", now=at(MONDAY, 7)), "fast:cant_train_none"
     )
-    assert rest == "No workout on Wednesday anyway, so nothing to change."
+    assert rest == "No workout left on Wednesday, so nothing to change."
     answered(say(db, owner, settings, "I can't train today", now=at(MONDAY, 7, 1)), "fast:cant_train")
     assert say(db, owner, settings, "ugh work is crazy", now=at(MONDAY, 7, 2)) is None
     assert say(db, owner, settings, "skip it", now=at(MONDAY, 7, 3)) is None  # no longer the answer
     assert workout_on(db, owner, MONDAY).status is WorkoutStatus.PENDING
+
+
+def test_cant_train_names_the_weeks_next_free_day_in_the_plan(db: Session, settings: Settings) -> None:
+    owner = make_trainee(db)
+    tuesday = answered(say(db, owner, settings, "cant train today", now=at(TUESDAY, 7)), "fast:cant_train")
+    assert tuesday.startswith("No problem. Want to move today's workout to tomorrow, or skip it?")
+    friday = answered(say(db, owner, settings, "can't make it friday", now=at(TUESDAY, 8)), "fast:cant_train")
+    assert friday.startswith("No problem. Want to move Friday's workout to Saturday, or skip it?")
+    plan = db.scalars(sa.select(FitnessPlan).where(FitnessPlan.trainee_id == owner.id)).one()
+    plan.end_date = FRIDAY  # nothing after Friday is in the plan
+    last = answered(say(db, owner, settings, "can't make it friday", now=at(TUESDAY, 9)), "fast:cant_train")
+    assert last.startswith("No problem. Want to move Friday's workout to another day, or skip it?")
+
+
+def test_an_answer_the_next_day_is_left_to_the_llm(db: Session, settings: Settings) -> None:
+    owner = make_trainee(db)
+    answered(say(db, owner, settings, "I can't train today", now=at(TUESDAY, 22)), "fast:cant_train")
+    # the next morning "tomorrow" means another day than when it was asked
+    assert say(db, owner, settings, "tomorrow", now=at(WEDNESDAY, 7)) is None
+    assert workout_on(db, owner, TUESDAY).status is WorkoutStatus.PENDING
 
 
 def shorten_monday(db: Session, settings: Settings, text: str) -> tuple[Workout, str, int]:

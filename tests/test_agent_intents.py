@@ -108,7 +108,7 @@ MONDAY = date(2030, 1, 7)
         ("next workout?", NextWorkout()),
         ("when do I train next", NextWorkout()),
         ("whats next week", WeekView(1)),  # the week, not the next workout
-        ("rest day today?", WorkoutDay(0)),
+        ("is it a rest day today?", WorkoutDay(0)),
         ("I can't train today", CantTrain(WorkoutDay(0))),
         ("cant make it tomorrow", CantTrain(WorkoutDay(1))),
         ("I won't be able to work out friday", CantTrain(WorkoutDay(weekday=5))),
@@ -139,6 +139,10 @@ def test_short_requests_are_understood(text: str, intent: object) -> None:
         "what's my next plan",  # a new plan once this one ends: the LLM
         "I can't train today, I'm sick",  # a reason matters: the LLM
         "busy today",
+        "i cant do mondays",  # a standing limit: the training days change, the LLM does that
+        "rest day tomorrow",  # often "I'm resting tomorrow"
+        "whats my next lift",  # mid-session: the next exercise
+        "wont today",
         "swap today and friday",
         "move today to friday and make it shorter",
         "skip lunges today",  # an exercise, not the day
@@ -268,6 +272,8 @@ def test_another_day_asked_after_a_day_answer(text: str, day: WorkoutDay | None)
         ("no", None),
         ("thursday or friday", None),
         ("skip it, my knee is bad", None),
+        ("thursday?", None),  # a question back is no decision
+        ("skip it?", None),
     ],
 )
 def test_the_answer_to_move_it_or_skip_it(text: str, answer: object) -> None:

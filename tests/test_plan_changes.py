@@ -408,7 +408,7 @@ def test_a_recovery_day_asked_to_be_shorter_keeps_every_block_each_shorter(db):
     )
     before = estimate_minutes(recovery, LIBRARY)
     trimmed = trim_to(recovery, 25, LIBRARY)
-    assert before > 40 and estimate_minutes(recovery, LIBRARY) <= 25
+    assert before > 40 and 23 <= estimate_minutes(recovery, LIBRARY) <= 25  # not cut far more than asked
     assert not trimmed.has_main_lifts and trimmed.exercises_removed == ()
     assert [row.movement.slug for row in recovery.exercises] == [
         "cat_cow",

@@ -130,15 +130,20 @@ def _follow_up_day(session: Session, turn: Turn) -> WorkoutDay | None:
 
 
 def _reschedule_answer(session: Session, turn: Turn) -> MoveWorkout | SkipWorkout | None:
-    """ "thursday" or "skip it" as the first thing said after "Move it or skip it?": that, for that day."""
+    """ "thursday" or "skip it" as the first thing said after "Want to move it or skip it?", the same day:
+    that, for the day asked about."""
     answer = pending_answer(session, turn, CANT_TRAIN, reschedule_answer)
     if answer is None:
         return None
     asked_about, choice = answer
     try:
-        day = WorkoutDay((date.fromisoformat(str(asked_about["day"])) - turn.local_date).days)
+        meant = date.fromisoformat(str(asked_about["day"]))
+        asked_on = date.fromisoformat(str(asked_about["on"]))
     except (KeyError, ValueError):
         return None
+    if asked_on != turn.local_date:
+        return None  # asked yesterday: "tomorrow" now means another day, so the LLM reads the answer
+    day = WorkoutDay((meant - turn.local_date).days)
     return MoveWorkout(day, choice) if isinstance(choice, WorkoutDay) else SkipWorkout(day)
 
 
@@ -178,17 +183,11 @@ def _act(session: Session, turn: Turn, intent: Intent | SwapRequest) -> AgentRep
 
 
 def _next(session: Session, turn: Turn) -> AgentReply | None:
-    """The first workout still to do, today's included, as its day's text."""
+    """The first workout still to do, today's included, as its day's text (a paused plan, or one with
+    nothing left, gets `day_answer`'s line for today)."""
     today = turn.local_date
-    plan = current_plan(session, turn.trainee.id)
-    if plan is None:
-        return None
-    if plan.status is PlanStatus.PAUSED:
-        return _reply("next_workout", workout_days.PAUSED_TEXT, turn)
     upcoming = next_workout(session, turn.trainee.id, today)
-    if upcoming is None:
-        return _reply("next_workout", NO_MORE_WORKOUTS_TEXT, turn)
-    body = day_answer(session, turn.trainee, upcoming.scheduled_date, today)
+    body = day_answer(session, turn.trainee, upcoming.scheduled_date if upcoming else today, today)
     return None if body is None else _day_shown(_reply("next_workout", body, turn), turn)
 
 
@@ -273,34 +272,37 @@ def _skip(session: Session, turn: Turn, intent: SkipWorkout) -> AgentReply | Non
 
 
 def _cant_train(session: Session, turn: Turn, intent: CantTrain) -> AgentReply | None:
-    """ "I can't train today": ask whether to move that day's workout (to the next free day, as an example)
-    or skip it, and remember the question for the answer."""
+    """ "I can't train today": ask whether to move that day's workout (to the week's next free day in the
+    plan, as an example) or skip it, and remember the question for the answer."""
     trainee, today = turn.trainee, turn.local_date
     day = intent.day.on(today)
     name = day_name(day, today)
-    nothing = f"No workout {on_day(name)} anyway, so nothing to change."
+    nothing = f"No workout left {on_day(name)}, so nothing to change."
     pending = _day_workouts(session, turn, day, "cant_train", nothing=nothing)
     if not isinstance(pending, list):
         return pending
     free = _free_day_after(session, trainee.id, day)
-    where = f" to {day_name(free, today).capitalize()}" if free else " to another day"
+    where = f" to {day_name(free, today)}" if free else " to another day"
     body = f"No problem. Want to move {name}'s workout{where}, or skip it? Reply with a day or 'skip'."
     reply = _reply("cant_train", body, turn)
-    remember_question(turn.conversation, asked(turn, CANT_TRAIN, day=day.isoformat()))
+    remember_question(turn.conversation, asked(turn, CANT_TRAIN, day=day.isoformat(), on=today.isoformat()))
     return reply
 
 
 def _free_day_after(session: Session, trainee_id: int, day: date) -> date | None:
-    """The first day after `day`, in its week, with no workout of the current plan."""
-    sunday = day + timedelta(days=7 - day.isoweekday())
+    """The first day after `day`, in its week and the current plan, with no workout."""
+    plan = current_plan(session, trainee_id)
+    last = day + timedelta(days=7 - day.isoweekday())
+    if plan is not None:
+        last = min(last, plan.end_date)
     busy = set(
         session.scalars(
             current_workouts(trainee_id)
             .with_only_columns(Workout.scheduled_date)
-            .where(Workout.scheduled_date.between(day, sunday))
+            .where(Workout.scheduled_date.between(day, last))
         )
     )
-    later = (day + timedelta(days=n) for n in range(1, (sunday - day).days + 1))
+    later = (day + timedelta(days=n) for n in range(1, (last - day).days + 1))
     return next((d for d in later if d not in busy), None)
 
 

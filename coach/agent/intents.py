@@ -280,7 +280,7 @@ _WORKOUT_DAY = tuple(
         r"(?:do|am) i (?:train|training|work out|lift|lifting|have to train)(?: on)? " + _DAY,
         r"(?:whats|what is) (?:my|the) (?:workout|session)(?P<day>)",
         r"(?:whats|what is) on (?:the|my) (?:plan|schedule)(?: for)? " + _DAY,
-        r"(?:is (?:it )?)?(?:a )?rest day " + _DAY,
+        r"is it (?:a )?rest day " + _DAY,  # not a bare "rest day tomorrow": often "I'm resting tomorrow"
         r"is " + _DAY + r" a rest day",
     )
 )
@@ -306,9 +306,8 @@ _WEEK = tuple(
     )
 )
 
-_NEXT_NOUN = (
-    r"(?:workout|session|training(?: session)?|lift)"  # not "plan": the next plan is another question
-)
+# Not "plan" (the next plan is another question) nor "lift" (mid-session, "next lift" is the next exercise).
+_NEXT_NOUN = r"(?:workout|session|training(?: session)?)"
 _NEXT = tuple(
     re.compile(pattern)
     for pattern in (
@@ -364,12 +363,13 @@ _CANT_TRAIN = tuple(
     re.compile(pattern)
     for pattern in (
         _CANT + " " + _GO + f" (?P<source>{DAY_WORDS})",
-        _CANT + f" (?:do|make) (?P<source>{DAY_WORDS})s?(?: {_WORKOUT_WORD})?",
+        # "cant do today", "cant make tomorrows session"; not "cant do mondays" (a standing limit)
+        _CANT + f" (?:do|make) (?P<source>{DAY_WORDS})(?:s? {_WORKOUT_WORD})?",
         r"(?:im |i am |i m )?not (?:going to|gonna) " + _GO + f" (?P<source>{DAY_WORDS})",
         r"(?:i have |ive got |i got )?no time(?: to train| to work out| for (?:the |my )?"
         + r"(?:gym|workout|training))? "
         + f"(?P<source>{DAY_WORDS})",
-        _CANT + f" (?P<source>{DAY_WORDS})",
+        f"(?:i )?(?:cant|cannot|can not) (?P<source>{DAY_WORDS})",
     )
 )
 # The reply to "move it or skip it?": "skip it", "just skip", or a day ("thursday", "move it to sat", "do it
@@ -385,7 +385,10 @@ SKIP = "skip"
 
 
 def reschedule_answer(text: str) -> WorkoutDay | str | None:
-    """The reply to "move it or skip it?": the day to move it to, `SKIP`, or None for anything else."""
+    """The reply to "move it or skip it?": the day to move it to, `SKIP`, or None for anything else (a
+    question back, "thursday?", is no decision)."""
+    if "?" in text:
+        return None
     words = normalise(text)
     if _SKIP_ANSWER.fullmatch(words):
         return SKIP

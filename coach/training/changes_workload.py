@@ -75,15 +75,25 @@ def _block_seconds(workout: Workout) -> int:
 
 
 def _shorten_blocks(workout: Workout, seconds: float) -> None:
-    """The timed blocks after the warm-up cut in proportion to last at most about `seconds` in all (whole
-    minutes, as the text shows them, at least one each)."""
-    total = _block_seconds(workout)
+    """The timed blocks after the warm-up cut to about `seconds` in all."""
+    _in_whole_minutes([row for row in workout.exercises if row.section in _BLOCKS], seconds)
+
+
+def _in_whole_minutes(rows: list[WorkoutExercise], seconds: float) -> None:
+    """Timed rows cut in proportion to last at most `seconds` in all, in whole minutes (as the text shows
+    them) and at least one each; the minutes that rounding down leaves go to the rows it cut most."""
+    rows = [row for row in rows if row.duration_seconds]
+    total = sum(row.duration_seconds or 0 for row in rows)
     if total <= seconds:
         return
-    keep = max(seconds, 0) / total
-    for row in workout.exercises:
-        if row.section in _BLOCKS and row.duration_seconds:
-            row.duration_seconds = max(60, int(row.duration_seconds * keep // 60) * 60)
+    budget = max(0, int(seconds // 60))
+    exact = [(row.duration_seconds or 0) * budget / total for row in rows]
+    minutes = [max(1, int(share)) for share in exact]
+    most_cut = sorted(range(len(rows)), key=lambda n: exact[n] - minutes[n], reverse=True)
+    for n in most_cut[: max(0, budget - sum(minutes))]:
+        minutes[n] += 1
+    for row, whole in zip(rows, minutes, strict=True):
+        row.duration_seconds = whole * 60
 
 
 def _take_sets(
@@ -101,18 +111,9 @@ def _take_sets(
 
 
 def _shorten_warm_up(workout: Workout) -> None:
-    """The warm-up cut to MIN_WARM_UP_SECONDS in whole minutes (as the text shows them), each drill in
-    proportion and at least a minute, the first drills taking any minute left over."""
-    drills = [row for row in workout.exercises if row.section is ExerciseRole.WARMUP and row.duration_seconds]
-    total = sum(row.duration_seconds or 0 for row in drills)
-    if total <= MIN_WARM_UP_SECONDS:
-        return
-    budget = MIN_WARM_UP_SECONDS // 60
-    minutes = [max(1, (row.duration_seconds or 0) * budget // total) for row in drills]
-    for n in range(max(0, budget - sum(minutes))):
-        minutes[n % len(minutes)] += 1
-    for row, whole in zip(drills, minutes, strict=True):
-        row.duration_seconds = whole * 60
+    _in_whole_minutes(
+        [row for row in workout.exercises if row.section is ExerciseRole.WARMUP], MIN_WARM_UP_SECONDS
+    )
 
 
 def step_effort(row: WorkoutExercise, step: int, ceiling: float) -> None:
