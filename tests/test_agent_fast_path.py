@@ -411,7 +411,9 @@ def test_move_today_to_friday_moves_the_workout_and_says_where(db: Session, sett
     monday = workout_on(db, owner, MONDAY)
     body = answered(say(db, owner, settings, "move today to Friday", now=at(MONDAY, 7)), "fast:move")
     assert monday.scheduled_date == FRIDAY
-    assert body == "Done: today's workout moved to Fri Jan 11."
+    assert body == (
+        "Done: today's workout moved to Fri Jan 11. That day now has 2 workouts; both come in its text."
+    )
     db.expire_all()
     fridays = db.scalars(
         sa.select(Workout).where(Workout.trainee_id == owner.id, Workout.scheduled_date == FRIDAY)

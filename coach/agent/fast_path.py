@@ -249,7 +249,9 @@ def _move(session: Session, turn: Turn, intent: MoveWorkout) -> AgentReply | Non
     moved = f"Done: {day_name(source, today)}'s workout moved to "
     if target == today:  # today's text may have gone out already, so here it is
         return _reply("move", f"{moved}today. Here it is:\n\n{pending[0].sms_text}", turn)
-    return _reply("move", f"{moved}{day_label(target)}.", turn)
+    doubled = len(_pending_on(session, trainee.id, target))
+    both = f" That day now has {doubled} workouts; both come in its text." if doubled > 1 else ""
+    return _reply("move", f"{moved}{day_label(target)}.{both}", turn)
 
 
 def _skip(session: Session, turn: Turn, intent: SkipWorkout) -> AgentReply | None:
