@@ -522,7 +522,7 @@ def test_a_skip_without_a_plan_is_left_to_the_llm(db: Session, settings: Setting
     assert say(db, owner, settings, "skip today", now=at(MONDAY)) is None
 
 
-# ---------------------------------------------------------------- fitting a workout into less time
+# ---------------------------------------------------------------- "I can't train today": move it or skip it?
 
 
 def test_cant_train_today_asks_move_or_skip_and_the_answer_moves_it(db: Session, settings: Settings) -> None:
@@ -578,6 +578,9 @@ def test_an_answer_the_next_day_is_left_to_the_llm(db: Session, settings: Settin
     # the next morning "tomorrow" means another day than when it was asked
     assert say(db, owner, settings, "tomorrow", now=at(WEDNESDAY, 7)) is None
     assert workout_on(db, owner, TUESDAY).status is WorkoutStatus.PENDING
+
+
+# ---------------------------------------------------------------- fitting a workout into less time
 
 
 def shorten_monday(db: Session, settings: Settings, text: str) -> tuple[Workout, str, int]:

@@ -84,9 +84,6 @@ MIN_SHORTEN_MINUTES = 10  # below this, offer a skip
 MAX_SHORTEN_MINUTES = 180
 CANT_TRAIN = "cant_train"  # the pending question after "I can't train today": move it or skip it?
 DAY_SHOWN = "day_shown"  # the pending "question" after a day or week answer: another day may be asked next
-NO_MORE_WORKOUTS_TEXT = (
-    "There are no more workouts in your plan. Want a new one? Tell me what you'd like next."
-)
 UNCLEAR_TIME_TEXT = "I couldn't read that time. Try something like 'text me at 6:30am'."
 
 

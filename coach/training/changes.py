@@ -99,8 +99,8 @@ class ShortenResult:
     sets_removed: int
     exercises_removed: tuple[str, ...]
     fits: bool
-    main_sets_removed: int = 0
-    has_main_lifts: bool = True
+    main_sets_removed: int
+    has_main_lifts: bool
 
 
 @dataclass(frozen=True)
