@@ -72,6 +72,14 @@ def test_with_only_kettlebells_a_sore_knee_gets_a_deadlift_kind_of_move_not_a_sw
     assert changes_swap.LOADING_EQUIPMENT & set(new.equipment), new.name
 
 
+@pytest.mark.parametrize("slug", ["conventional_deadlift", "romanian_deadlift", "dumbbell_romanian_deadlift"])
+def test_a_sore_back_gets_hip_work_that_spares_the_back_not_another_deadlift(slug: str) -> None:
+    # A staggered or single-leg RDL still hinges a loaded spine: the library lists the lower back for it.
+    new = replacement(slug, ["lower_back"])
+    assert "lower_back" not in new.joint_stress, new.name
+    assert "deadlift" not in new.slug and "rdl" not in new.slug, new.name
+
+
 def test_the_same_pattern_stands_in_only_for_the_same_main_muscle() -> None:
     # "isolation" covers curls, calf raises and flyes alike: a knee-sore leg curl stays hamstring work.
     home = FULL_GYM.model_copy(update={"equipment": ["dumbbell", "bench"]})
