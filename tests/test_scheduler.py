@@ -163,6 +163,37 @@ def test_rest_days_get_a_short_text_only_when_the_trainee_wants_one(db):
     assert _rows(db, does_not) == []
 
 
+def test_a_rest_day_of_the_active_plan_gets_its_text_though_a_replaced_plan_trained_that_day(db):
+    trainee_id = _trainee(db, "Asia/Tokyo", time(7, 0), rest_day_messages=True)
+    # The plan before (replaced when the trainee changed days) trained on Tuesdays.
+    old_plan = db.execute(
+        sa.text(
+            "INSERT INTO fitness_plans (trainee_id, name, goal, split_template, progression_style, "
+            "start_date, end_date, duration_weeks, days_per_week, status) VALUES (:t, 'Old', 'strength', "
+            "'full_body', 'double_progression', :start, :end, 8, 3, 'completed') RETURNING id"
+        ),
+        {"t": trainee_id, "start": MONDAY - timedelta(days=7), "end": MONDAY + timedelta(days=50)},
+    ).scalar_one()
+    week = db.execute(
+        sa.text(
+            "WITH meso AS (INSERT INTO mesocycles (plan_id, sequence, name, phase, start_week, week_count) "
+            "VALUES (:p, 1, 'Base', 'accumulation', 1, 8) RETURNING id) "
+            "INSERT INTO microcycles (mesocycle_id, plan_id, week_number, start_date) "
+            "SELECT id, :p, 1, :start FROM meso RETURNING id"
+        ),
+        {"p": old_plan, "start": MONDAY - timedelta(days=7)},
+    ).scalar_one()
+    db.execute(
+        sa.text(
+            "INSERT INTO workouts (microcycle_id, trainee_id, scheduled_date, day_number, session_type, "
+            "sms_text) VALUES (:w, :t, :day, 1, 'full_body', 'Old Tuesday')"
+        ),
+        {"w": week, "t": trainee_id, "day": MONDAY + timedelta(days=1)},
+    )
+    _tick(db, datetime(2026, 11, 23, 22, 0, tzinfo=UTC))  # Tuesday 07:00 in Tokyo
+    assert [r.body for r in _rows(db, trainee_id)] == [due.REST_DAY_TEXT]
+
+
 @pytest.mark.parametrize(
     ("zone", "sunday_evening_utc"),
     [

@@ -116,6 +116,13 @@ DAILY_WORKOUTS = sa.text(
     """
 )
 
+# A workout of the active plan that day; a completed plan's leftover days are not workouts any more.
+_ACTIVE_WORKOUT_ON_DAY = """
+    SELECT 1 FROM workouts w
+    JOIN microcycles m ON m.id = w.microcycle_id
+    JOIN fitness_plans p ON p.id = m.plan_id AND p.status = 'active'
+    WHERE w.trainee_id = t.id AND w.scheduled_date = zw.day
+"""
 REST_DAYS = sa.text(
     f"""
     INSERT INTO outbound_messages (trainee_id, kind, body, idempotency_key, priority, next_attempt_at)
@@ -125,7 +132,7 @@ REST_DAYS = sa.text(
     WHERE {SENDABLE} AND t.rest_day_messages
       AND EXISTS (SELECT 1 FROM fitness_plans p WHERE p.trainee_id = t.id AND p.status = 'active'
                   AND zw.day BETWEEN p.start_date AND p.end_date)
-      AND NOT EXISTS (SELECT 1 FROM workouts w WHERE w.trainee_id = t.id AND w.scheduled_date = zw.day)
+      AND NOT EXISTS ({_ACTIVE_WORKOUT_ON_DAY})
     ON CONFLICT (idempotency_key) DO NOTHING
     """
 )
