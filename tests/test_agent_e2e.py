@@ -6,6 +6,7 @@ The LLM is the local OpenAI double, reached over HTTP by the real openai client.
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta
 
@@ -13,15 +14,29 @@ import pytest
 import sqlalchemy as sa
 
 from coach.agent import guard
+from coach.agent.days_request import read_training_days
+from coach.agent.fast_log import movement_index
+from coach.agent.intents import classify
 from coach.agent.loop import FALLBACK
+from coach.agent.swap_request import read_swap
 from coach.bootstrap import Services
 from coach.config import Settings
 from coach.conversation import answer
 from coach.messaging import sweeper, tasks
 from coach.messaging.quiet import zone
+from coach.messaging.text import encoding_of, segment_count
 from coach.models import AgentRun, FitnessPlan, OutboundMessage, Trainee, Workout, WorkoutExercise
-from coach.models.enums import AgentOutcome, DeliveryState, PlanStatus, TraineeStatus, WorkoutStatus
+from coach.models.enums import (
+    AgentOutcome,
+    DeliveryState,
+    Encoding,
+    PlanStatus,
+    TraineeStatus,
+    Units,
+    WorkoutStatus,
+)
 from coach.scheduling.tick import run_tick
+from coach.training.log_parsing import parse_log
 from tests.agent_helpers import coached_trainee, outbound_bodies, owed, post_text
 from tests.doubles import openai_api as llm
 from tests.doubles.openai_api import OpenAIDouble
@@ -385,6 +400,24 @@ def test_past_the_daily_llm_budget_the_coach_answers_without_the_llm(
         AgentOutcome.OVER_BUDGET,
         AgentOutcome.DETERMINISTIC,
     ]
+
+
+@pytest.mark.parametrize("text", [guard.NO_LLM, guard.OVER_BUDGET], ids=["no_llm", "over_budget"])
+def test_what_still_works_fits_three_plain_segments(text: str) -> None:
+    assert encoding_of(text) is Encoding.GSM7 and segment_count(text) <= 3
+
+
+# Each quoted example, 'I can't train today' included (an apostrophe inside a word is not a quote's end).
+EXAMPLES = re.findall(r"(?<![a-z])'((?:[^']|'(?=[a-z]))+)'", guard.CAPABILITIES)
+
+
+@pytest.mark.parametrize("example", EXAMPLES)
+def test_every_example_in_what_still_works_is_understood_without_the_llm(example: str) -> None:
+    assert len(EXAMPLES) >= 12
+    understood = classify(example) or read_swap(example) or read_training_days(example)
+    if understood is None:
+        understood = parse_log(example, units=Units.KG, index=movement_index()).fully_understood or None
+    assert understood, example
 
 
 def test_without_an_llm_the_coach_says_plainly_what_it_can_do(

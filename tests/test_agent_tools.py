@@ -364,7 +364,7 @@ def test_switching_to_pounds_rewrites_the_pending_workout_texts(db, mine):
     assert mine.owner.units is Units.LB
 
 
-def test_set_schedule_changes_time_and_zone_and_new_days_rebuild_the_plan_from_tomorrow(db, mine):
+def test_set_schedule_changes_time_and_zone_and_new_days_rebuild_the_plan(db, mine):
     result, body = call(
         db,
         mine.turn,
@@ -377,7 +377,10 @@ def test_set_schedule_changes_time_and_zone_and_new_days_rebuild_the_plan_from_t
     assert result.ok and result.changed
     assert (mine.owner.send_time, mine.owner.time_zone) == (time(6, 30), "Europe/London")
     assert sorted(mine.owner.training_days) == [1, 3, 5]
-    assert body["plan_rebuilt_from"] == (mine.turn.local_date + timedelta(days=1)).isoformat()
+    # Thursday 18:00 in Chicago is midnight going into Friday in London, before the new 06:30 text: the new
+    # plan starts that Friday, and its Friday workout is the one the text sends.
+    assert mine.turn.local_now.hour == 0
+    assert body["plan_rebuilt_from"] == mine.turn.local_date.isoformat()
     plans = db.scalars(sa.select(FitnessPlan.status).where(FitnessPlan.trainee_id == mine.owner.id)).all()
     assert sorted(plans) == sorted([PlanStatus.ACTIVE, PlanStatus.COMPLETED])
 

@@ -7,7 +7,8 @@
 - an opt-out in words, pause / resume, a new daily send time, "what's today", "what's this week", "what's
   my next workout", "move today to Friday", "skip tomorrow", "I can't train today" (then "thursday" or
   "skip it": `intents.reschedule_answer`), "I only have 30 min today" (`intents.classify`), "knee hurts,
-  swap lunges" (`swap_request.read_swap`, acted on by `fast_swap`);
+  swap lunges" (`swap_request.read_swap`, acted on by `fast_swap`), "3 days a week instead of 4" or "switch
+  to Mon Wed Fri" (`days_request.read_training_days`, acted on by `fast_days`);
 - "ok thanks" / "got it" / a thumbs-up after anything but a question: deliberately no reply;
 - a workout report the log parser understands in full (`fast_log.record_report`).
 Anything else, including a mix ("done but my knee hurts"), returns None and the LLM agent answers. Several
@@ -23,7 +24,8 @@ from datetime import date, time, timedelta
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from coach.agent import fast_swap, workout_days
+from coach.agent import fast_days, fast_swap, workout_days
+from coach.agent.days_request import TrainingDaysRequest, read_training_days
 from coach.agent.fast_log import (
     asked,
     pending_answer,
@@ -105,10 +107,10 @@ def respond(session: Session, turn: Turn) -> AgentReply | None:
     return record_report(session, turn)
 
 
-def _one_intent(turn: Turn) -> Intent | SwapRequest | None:
+def _one_intent(turn: Turn) -> Intent | SwapRequest | TrainingDaysRequest | None:
     """The intent every owed text states (two texts saying "pause" are one pause); None if they differ."""
     texts = [message.body for message in turn.texts if message.body.strip()]
-    intents = {classify(text) or read_swap(text) for text in texts}
+    intents = {classify(text) or read_swap(text) or read_training_days(text) for text in texts}
     return intents.pop() if len(intents) == 1 else None
 
 
@@ -144,7 +146,9 @@ def _reschedule_answer(session: Session, turn: Turn) -> MoveWorkout | SkipWorkou
     return MoveWorkout(day, choice) if isinstance(choice, WorkoutDay) else SkipWorkout(day)
 
 
-def _act(session: Session, turn: Turn, intent: Intent | SwapRequest) -> AgentReply | None:
+def _act(
+    session: Session, turn: Turn, intent: Intent | SwapRequest | TrainingDaysRequest
+) -> AgentReply | None:
     if isinstance(intent, OptOut):
         opt_out(session, turn.trainee, now=turn.now, source="sms:intent")
         reply = _reply("opt_out", OPTED_OUT_TEXT, turn)
@@ -174,6 +178,9 @@ def _act(session: Session, turn: Turn, intent: Intent | SwapRequest) -> AgentRep
     if isinstance(intent, SwapRequest):
         swapped = fast_swap.swap(session, turn, intent)
         return None if swapped is None else _reply(*swapped, turn)
+    if isinstance(intent, TrainingDaysRequest):
+        changed = fast_days.change_days(session, turn, intent)
+        return None if changed is None else _reply(*changed, turn)
     if isinstance(intent, Acknowledgement):
         return _acknowledged(session, turn)
     return None

@@ -23,10 +23,10 @@ FLOOD_NOTICED = "guard:flood"  # the run that sent the flood notice
 FLOOD_SILENT = "guard:flood:quiet"  # a run held back without a word, the notice having gone out
 
 CAPABILITIES = (
-    "I can log a workout (e.g. 'squats 100kg 5x5 @8'), show 'today', 'tomorrow', 'this week' or 'next "
-    "workout', move a workout ('move today to Friday', or tell me 'I can't train today'), skip one ('skip "
-    "tomorrow') or fit it in less time ('only 30 min today'), swap an exercise ('knee hurts, swap lunges'), "
-    "'pause' or 'resume', or change your text time ('text me at 7am')."
+    "I can log a workout ('squats 100kg 5x5 @8'), show what's on ('what's today', 'next workout'), move "
+    "one ('move today to Friday', 'I can't train today'), skip one ('skip tomorrow'), shorten one ('only "
+    "30 min today'), swap an exercise ('knee hurts, swap lunges'), change your days ('switch to 3 days a "
+    "week'), 'pause' or 'resume', or your text time ('text me at 7am')."
 )
 FLOOD = "That's a lot of texts at once! Give me a minute, then send one message with what you need."
 OVER_BUDGET = "I've hit my limit for longer chats today, so I'll be brief until tomorrow. " + CAPABILITIES

@@ -3,12 +3,13 @@
 Profile fields the plan is built from (goals, experience, session length, equipment, limitations) are stored
 and reported as needing a regenerated plan; the model calls `regenerate_plan` when the trainee wants it now.
 New training days rebuild the plan at once (`change_training_days`), because the old days no longer exist.
-A rebuilt plan starts tomorrow: today's session, done or not, stays as it was.
+A rebuilt plan starts today while today's workout text is still to come and nothing of today's is done,
+else tomorrow (`replan.first_day`): a session the trainee has in hand, or has finished, stays as it was.
 """
 
 from __future__ import annotations
 
-from datetime import date, time, timedelta
+from datetime import date, time
 from functools import cache
 from typing import Any
 from zoneinfo import available_timezones
@@ -121,30 +122,31 @@ def set_schedule(session: Session, turn: Turn, args: SetSchedule) -> Outcome:
         days = sorted({WEEKDAY_NAMES.index(day) + 1 for day in args.training_days})
         payload["training_days"] = [WEEKDAY_NAMES[day - 1] for day in days]
         if days != sorted(trainee.training_days):
-            start = turn.local_date + timedelta(days=1)
+            start = replan.first_day(session, trainee, turn.local_now)
             result = replan.change_training_days(session, trainee.id, days, start=start)
             payload["plan_rebuilt_from"] = result.start.isoformat()
-            payload["first_workout"] = _first_workout(session, result.plan_id)
+            payload["first_workout"] = _first_workout(session, result)
     return Outcome(payload, changed=True)
 
 
 def regenerate_plan(session: Session, turn: Turn, args: RegeneratePlan) -> Outcome:
-    """Rebuild the rest of the plan from the current profile, starting tomorrow."""
-    start = turn.local_date + timedelta(days=1)
+    """Rebuild the rest of the plan from the current profile, from today or tomorrow (`replan.first_day`)."""
+    start = replan.first_day(session, turn.trainee, turn.local_now)
     result = replan.regenerate_plan(session, turn.trainee.id, start=start, reason=args.reason)
     payload = {
         "plan_rebuilt_from": result.start.isoformat(),
         "weeks": result.weeks,
-        "first_workout": _first_workout(session, result.plan_id),
+        "first_workout": _first_workout(session, result),
     }
     return Outcome(payload, changed=True)
 
 
-def _first_workout(session: Session, plan_id: int) -> dict[str, Any] | None:
+def _first_workout(session: Session, result: replan.Replanned) -> dict[str, Any] | None:
+    """The rebuilt plan's first session (not the day before's, kept in it as it was)."""
     row = session.execute(
         sa.select(Workout.scheduled_date, Workout.session_type)
         .join(Microcycle, Microcycle.id == Workout.microcycle_id)
-        .where(Microcycle.plan_id == plan_id)
+        .where(Microcycle.plan_id == result.plan_id, Workout.scheduled_date >= result.start)
         .order_by(Workout.scheduled_date, Workout.id)
         .limit(1)
     ).one_or_none()

@@ -159,7 +159,8 @@ class SetSchedule(Arguments):
 
 
 class RegeneratePlan(Arguments):
-    """Rebuild the plan from the profile, from tomorrow."""
+    """Rebuild the plan from the profile: from today if today's workout text is still to come, else from
+    tomorrow."""
 
     reason: str = Field(min_length=2, max_length=300)
 

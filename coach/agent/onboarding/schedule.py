@@ -7,6 +7,7 @@ import re
 from coach.agent.onboarding.items import MAX_DAYS, MIN_DAYS, DayChoice, Span
 from coach.agent.onboarding.matching import Found, number, phrases, scan
 from coach.training.profile import DEFAULT_TRAINING_DAYS
+from coach.training.weekdays import spread_days
 
 _DAY_NAMES = {
     1: "mon|monday|mondays|mondy",
@@ -17,7 +18,11 @@ _DAY_NAMES = {
     6: "sat|saturday|saturdays|saterday",
     7: "sun|sunday|sundays",
 }
-_DAY = "|".join(sorted((name for names in _DAY_NAMES.values() for name in names.split("|")), key=len)[::-1])
+# Every weekday word, longest first (a regex alternation; "tu" and "th" only inside a list).
+WEEKDAY_WORDS = "|".join(
+    sorted((name for names in _DAY_NAMES.values() for name in names.split("|")), key=len)[::-1]
+)
+_DAY = WEEKDAY_WORDS
 _DAY_OF = {name: day for day, names in _DAY_NAMES.items() for name in names.split("|")}
 # "tu" and "th" are days only inside a list ("tu/th"), never alone.
 _TOO_SHORT = frozenset({"tu", "th"})
@@ -100,7 +105,7 @@ def find_days(folded: str) -> Found[DayChoice] | None:
     if named:
         days = sorted(named)
         if wanted is not None and MIN_DAYS <= wanted < len(days):
-            return Found(DayChoice(_spread(days, wanted), picked=True), tuple(spans))
+            return Found(DayChoice(spread_days(wanted, within=days), picked=True), tuple(spans))
         if len(days) >= MIN_DAYS:
             return Found(DayChoice(tuple(days)), tuple(spans))
         return Found(DayChoice(_pad(days[0]), picked=True), tuple(spans))
@@ -138,15 +143,6 @@ def _count(folded: str) -> tuple[int, Span] | None:
         if value is not None and 1 <= value <= MAX_DAYS:
             return int(value), match.span()
     return None
-
-
-def _spread(days: list[int], count: int) -> tuple[int, ...]:
-    """`count` of the allowed days, spread out (rest days between hard days where possible)."""
-    usual = DEFAULT_TRAINING_DAYS[count]
-    if set(usual) <= set(days):
-        return usual
-    step = len(days) / count
-    return tuple(sorted({days[int(index * step)] for index in range(count)}))
 
 
 def _pad(day: int) -> tuple[int, ...]:
