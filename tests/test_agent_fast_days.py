@@ -5,7 +5,7 @@ The example trainee (tests/test_agent_fast_path.py) trains Mon, Tue, Thu and Fri
 
 from __future__ import annotations
 
-from datetime import date, time
+from datetime import date, time, timedelta
 
 import pytest
 import sqlalchemy as sa
@@ -159,6 +159,17 @@ def test_once_today_has_begun_the_new_plan_starts_tomorrow(
     body = answered(say(db, owner, settings, "switch to 3 days a week", now=now), "fast:training_days")
     assert plans_of(db, owner.id)[-1].start_date == TUESDAY
     assert body.startswith("Done: from tomorrow you train Mon/Tue/Fri")
+
+
+def test_a_plan_that_has_not_started_yet_is_not_started_early(db: Session, settings: Settings) -> None:
+    # Signed up on Sunday and told the first workout comes Monday: Sunday's text time is still ahead.
+    owner = make_trainee(db, send_time=time(18, 0))
+    sunday = MONDAY - timedelta(days=1)
+    body = answered(
+        say(db, owner, settings, "switch to 3 days a week", now=at(sunday, 7)), "fast:training_days"
+    )
+    assert plans_of(db, owner.id)[-1].start_date == MONDAY
+    assert body.startswith("Done: from tomorrow you train")
 
 
 def test_the_day_is_the_trainees_local_day(db: Session, settings: Settings) -> None:

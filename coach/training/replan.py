@@ -37,7 +37,18 @@ def first_day(session: Session, trainee: Trainee, now: datetime) -> date:
     """The day a rebuilt plan starts (`now` in the trainee's zone): today while nothing of today's has
     happened (the daily text more than SEND_MARGIN ahead and nothing queued for today, no workout of today's
     done or skipped), so the new plan's session replaces the old one before it goes out; else tomorrow, and
-    today's workout, in hand or finished, stays as it was (`_carry_over`)."""
+    today's workout, in hand or finished, stays as it was (`_carry_over`). Never before the current plan's
+    own start: a trainee who signed up tonight was told their first workout comes tomorrow."""
+    day = _first_free_day(session, trainee, now)
+    planned = session.scalar(
+        sa.select(FitnessPlan.start_date).where(
+            FitnessPlan.trainee_id == trainee.id, FitnessPlan.status != PlanStatus.COMPLETED
+        )
+    )
+    return max(day, planned) if planned is not None else day  # not before the plan the trainee agreed to
+
+
+def _first_free_day(session: Session, trainee: Trainee, now: datetime) -> date:
     today, tomorrow = now.date(), now.date() + timedelta(days=1)
     if trainee.send_time is None:
         return tomorrow
