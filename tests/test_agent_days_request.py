@@ -14,7 +14,7 @@ COUNTS = [
     ("drop me down to 2 days a week", 2),
     ("bump me up to 5 days a week", 5),
     ("can we do 4x a week", 4),
-    ("can I go 3x per week instead of the usual 4?", 3),
+    ("can I do 3x per week instead of the usual 4?", 3),
     ("switch to three days", 3),
     ("3 days a week from now on", 3),
     ("I'd rather do 2 days a week", 2),
@@ -63,6 +63,9 @@ NOT_THIS = [
     "I can only make it monday and wednesday",
     "I'd rather train mon, wed and fri",
     "can I have 2 days",
+    # hopes and questions, for the LLM
+    "I want to get to 4 days a week",
+    "can I go 4 days a week",
 ]
 
 

@@ -39,10 +39,11 @@ def plans_of(db: Session, trainee_id: int) -> list[FitnessPlan]:
 
 
 def weekdays_trained(db: Session, plan: FitnessPlan) -> set[int]:
+    """The weekdays of the plan's own workouts, not of one kept from the plan before, on its eve."""
     dates = db.scalars(
         sa.select(Workout.scheduled_date)
         .join(Microcycle, Microcycle.id == Workout.microcycle_id)
-        .where(Microcycle.plan_id == plan.id)
+        .where(Microcycle.plan_id == plan.id, Workout.scheduled_date >= plan.start_date)
     ).all()
     assert dates
     return {day.isoweekday() for day in dates}
@@ -157,8 +158,14 @@ def test_once_today_has_begun_the_new_plan_starts_tomorrow(
         workout_on(db, owner, MONDAY).status = WorkoutStatus.COMPLETED
     db.flush()
     body = answered(say(db, owner, settings, "switch to 3 days a week", now=now), "fast:training_days")
-    assert plans_of(db, owner.id)[-1].start_date == TUESDAY
+    old, new = plans_of(db, owner.id)
+    assert new.start_date == TUESDAY
     assert body.startswith("Done: from tomorrow you train Mon/Tue/Fri")
+    [monday] = new_workouts_on(db, new, MONDAY) or new_workouts_on(db, old, MONDAY)
+    assert monday.id == workout_on(db, owner, MONDAY).id  # kept, not rebuilt
+    # still to do: it comes along into the new plan; done: it stays in the old one, as history
+    in_new = bool(new_workouts_on(db, new, MONDAY))
+    assert in_new is (what != "workout_done")
 
 
 def test_a_plan_that_has_not_started_yet_is_not_started_early(db: Session, settings: Settings) -> None:
@@ -197,6 +204,31 @@ def test_todays_workout_in_hand_stays_to_do_and_to_log_when_the_new_plan_starts_
     assert today == text_before
     say(db, owner, settings, "done", now=at(MONDAY, 19))
     assert monday.status is WorkoutStatus.COMPLETED
+
+
+def test_a_plan_starting_today_keeps_yesterdays_open_workout_to_log(db: Session, settings: Settings) -> None:
+    owner = make_trainee(db, send_time=time(18, 0))
+    monday = workout_on(db, owner, MONDAY)  # not done, not skipped
+    text = "switch to mon wed fri from now on"
+    answered(say(db, owner, settings, text, now=at(TUESDAY, 7)), "fast:training_days")
+    new = plans_of(db, owner.id)[-1]
+    assert new.start_date == TUESDAY
+    assert [w.id for w in new_workouts_on(db, new, MONDAY)] == [monday.id]
+    say(db, owner, settings, "done", now=at(TUESDAY, 8))  # a rest day now: "done" is for yesterday's
+    assert monday.status is WorkoutStatus.COMPLETED
+
+
+def test_two_changes_the_same_day_keep_todays_workout_once(db: Session, settings: Settings) -> None:
+    owner = make_trainee(db, send_time=SENT)
+    monday = workout_on(db, owner, MONDAY)
+    answered(say(db, owner, settings, "switch to 3 days a week", now=at(MONDAY, 9)), "fast:training_days")
+    answered(
+        say(db, owner, settings, "switch to mon wed fri from now on", now=at(MONDAY, 10)),
+        "fast:training_days",
+    )
+    first, second, third = plans_of(db, owner.id)
+    assert [w.id for w in new_workouts_on(db, third, MONDAY)] == [monday.id]
+    assert new_workouts_on(db, first, MONDAY) == new_workouts_on(db, second, MONDAY) == []
 
 
 def new_workouts_on(db: Session, plan: FitnessPlan, day: date) -> list[Workout]:

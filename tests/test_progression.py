@@ -6,6 +6,7 @@ import json
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -13,7 +14,7 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from coach.models import FitnessPlan, FitnessProfile, Microcycle, Trainee, Workout
+from coach.models import FitnessPlan, FitnessProfile, Microcycle, Trainee, Workout, WorkoutExercise
 from coach.models.enums import ExerciseRole, PlanStatus, TraineeStatus, Units, WorkoutStatus
 from coach.models.logs import SorenessLog
 from coach.movements.library import load_library
@@ -307,3 +308,44 @@ def test_missed_workouts_are_dropped_when_today_is_taken_or_they_are_too_old(db)
     result = handle_missed(db, other.id, saturday, now=NOW)
     assert result.moved_from == START + timedelta(days=4)
     assert old.id in result.dropped and old.status is WorkoutStatus.SKIPPED
+
+
+def test_a_workout_kept_from_a_replaced_plan_does_not_steer_the_next_weeks_loads(db):
+    # A plan rebuilt on new days keeps the old plan's workout of the day before it starts in its first week
+    # (replan._carry_over); that workout answered the old plan's prescription and must not count as week 1's.
+    owner = make_trainee(db, "intermediate")
+    simulate(db, owner, 1)
+    [first, *_] = week_workouts(db, owner, 1)
+    main = next(row for row in first.exercises if row.section is ExerciseRole.MAIN)
+    savepoint = db.begin_nested()
+    baseline = progress_week(db, owner.id, 2, now=NOW).loads
+    savepoint.rollback()
+    db.expire_all()
+
+    eve = START - timedelta(days=1)
+    kept = Workout(
+        microcycle_id=first.microcycle_id,
+        trainee_id=owner.id,
+        scheduled_date=eve,
+        day_number=1,
+        session_type=first.session_type,
+        sms_text="the old plan's workout",
+    )
+    db.add(kept)
+    db.flush()
+    db.add(
+        WorkoutExercise(
+            workout_id=kept.id,
+            movement_id=main.movement_id,
+            position=1,
+            section=ExerciseRole.MAIN,
+            sets=5,
+            rep_min=3,
+            rep_max=5,
+            load_kg=Decimal("180"),
+            target_rpe=Decimal("8"),
+        )
+    )
+    db.flush()
+    log_sets(db, owner, eve, [entry(main.movement.slug, 180.0, 5, 6.0)])
+    assert progress_week(db, owner.id, 2, now=NOW).loads == baseline

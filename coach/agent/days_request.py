@@ -62,8 +62,7 @@ _ASK = _LEAD_IN + (
 )
 # A change verb takes a count ("drop me down to 2 days", "switch to 3 days a week") ...
 _CHANGE = (
-    _ASK
-    + r"(?:switch|change|move|go|drop|cut|bump|reduce|increase|scale|get|up)(?: (?:me|us|things|everything"
+    _ASK + r"(?:switch|change|move|go|drop|cut|bump|reduce|increase|scale|up)(?: (?:me|us|things|everything"
     r"|it|my (?:plan|schedule|training|training days|workout days|days)))?(?: (?:down|up|back|over))?"
     r" (?:to|for) "
 )
@@ -77,7 +76,7 @@ _SET = _ASK + (
     r"(?:change|set|make|update|switch|reduce|cut|drop|increase|bump|up) my (?:training |workout |gym )?"
     r"(?:days|schedule)(?: (?:down|up))?(?: to| be)? "
 )
-_DO = _ASK + r"(?:just |only )?(?:train|do|work out|workout|lift|go|try) "
+_DO = _ASK + r"(?:just |only )?(?:train|do|work out|workout|lift|try) "
 _CAN = _LEAD_IN + (
     r"(?:i (?:can |could )?only (?:have time for |have time to train |train |do |make |manage |get in "
     r"|fit in |have )?|i can (?:now |only )?(?:train|do|make|manage) |i (?:only )?have time for )"

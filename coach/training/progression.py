@@ -183,10 +183,18 @@ def _workouts(session: Session, microcycle_id: int) -> list[Workout]:
     return list(session.scalars(query))
 
 
+# A week's own workouts: not one kept from a replaced plan on the eve of this one (`replan._carry_over`),
+# which answered that plan's prescriptions.
+_IN_ITS_WEEK = sa.and_(
+    Microcycle.id == Workout.microcycle_id, Workout.scheduled_date >= Microcycle.start_date
+)
+
+
 def _history(
     session: Session, microcycle_ids: Sequence[int]
 ) -> tuple[dict[_Key, list[LoggedTopSet]], dict[_Key, Target]]:
-    """Logged sets and the prescriptions they answered, per (week, movement), in two statements."""
+    """Logged sets and the prescriptions they answered, per (week, movement), in two statements; a workout
+    kept from a replaced plan is left out."""
     logged: dict[_Key, list[LoggedTopSet]] = defaultdict(list)
     asked: dict[_Key, Target] = {}
     if not microcycle_ids:
@@ -203,6 +211,7 @@ def _history(
         )
         .join(WorkoutLog, WorkoutLog.id == SetLog.workout_log_id)
         .join(Workout, Workout.id == WorkoutLog.workout_id)
+        .join(Microcycle, _IN_ITS_WEEK)
         .where(Workout.microcycle_id.in_(microcycle_ids))
     )
     for micro_id, movement_id, weight, reps, rpe, rir, e1rm in session.execute(sets):
@@ -211,6 +220,7 @@ def _history(
     prescribed = (
         sa.select(Workout.microcycle_id, WorkoutExercise)
         .join(Workout, Workout.id == WorkoutExercise.workout_id)
+        .join(Microcycle, _IN_ITS_WEEK)
         .where(Workout.microcycle_id.in_(microcycle_ids), WorkoutExercise.section.in_(PROGRESSED_SECTIONS))
         .order_by(Workout.scheduled_date)
     )

@@ -143,22 +143,23 @@ def _trainee_with_profile(session: Session, trainee_id: int) -> Trainee:
 def _carry_over(session: Session, old_plan_id: int, new_plan_id: int, day: date) -> None:
     """The old plan's workouts still to do on `day`, the new plan's eve (today, when it starts tomorrow), join
     the new plan's first week as they are: a workout the trainee has in hand stays theirs to do, to ask
-    about and to log, and the scheduler still texts it if its time has not come."""
-    first_week = session.scalar(
-        sa.select(Microcycle.id)
+    about and to log, and the scheduler still texts it if its time has not come. The new week's progression
+    leaves them out (`progression._history`): they answered the old plan's prescriptions."""
+    first_week = session.scalars(
+        sa.select(Microcycle)
         .where(Microcycle.plan_id == new_plan_id)
         .order_by(Microcycle.start_date)
         .limit(1)
-    )
+    ).first()
     if first_week is None:
         return
-    session.execute(
-        sa.update(Workout)
-        .where(
+    kept = session.scalars(
+        sa.select(Workout).where(
             Workout.microcycle_id.in_(sa.select(Microcycle.id).where(Microcycle.plan_id == old_plan_id)),
             Workout.scheduled_date == day,
             Workout.status == WorkoutStatus.PENDING,
         )
-        .values(microcycle_id=first_week)
-        .execution_options(synchronize_session="fetch")
     )
+    for workout in kept:  # through the ORM, so a workout already loaded sees its new week at once
+        workout.microcycle = first_week
+    session.flush()

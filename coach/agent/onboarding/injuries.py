@@ -44,9 +44,10 @@ _CUES = re.compile(
     r"issues?|surgery|surgeries|operat\w*|torn|tear|broke|broken|fracture\w*|sprain\w*|strain\w*|weak|"
     r"dodgy|trick|replace\w*|arthritis|tendin\w*|tendon\w*|bursitis|recovering|rehab|niggl\w*|twinge|"
     r"condition|stiff|limited|careful|asthma|diabetes|diabetic|heart|gout|osteo\w*|scoliosis|cranky|grumpy|"
-    r"wonky|iffy|tender|swollen|swelling|unstable|acting up|playing up|bother\w*|bugging me|flar\w*|"
-    r"clicks?|clicking|popping|banged up|beat up|messed up|busted|dislocat\w*|"
-    r"(?:not|isn'?t|aren'?t) (?:great|right|good))(?![\w'])"
+    r"wonky|iffy|tender|swollen|swelling|unstable|acting up|playing up|bothers|bothering|bothered|"
+    r"bugging me|flar\w*|banged up|beat up|messed up|busted|dislocat\w*|"
+    r"(?:not|isn'?t|aren'?t) (?:great|right|good)(?=\W*(?:lately|at the moment|right now|these days)?\W*$))"
+    r"(?![\w'])"
 )
 # "my back is fine": a body part named as being all right.
 _FINE = re.compile(
