@@ -62,8 +62,8 @@ def test_three_days_instead_of_four_rebuilds_the_plan_from_tomorrow_on_three_of_
     assert new.start_date == TUESDAY and new.split_template is SplitTemplate.FULL_BODY
     assert weekdays_trained(db, new) == {1, 2, 5}
     assert body == (
-        "Done: from tomorrow you train Mon/Tue/Fri (was Mon/Tue/Thu/Fri), full body. First up: Full body on "
-        "Tue Jan 8. Prefer other days? Tell me which, e.g. 'switch to Tue Wed Sat'."
+        "Done: from tomorrow you train Mon/Tue/Fri (was Mon/Tue/Thu/Fri), full body. First up: Full body "
+        "tomorrow. Prefer other days? Tell me which, e.g. 'switch to Tue Wed Sat'."
     )
 
 

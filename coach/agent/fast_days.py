@@ -78,7 +78,8 @@ def _done(
     parts = [done + (f", {split}." if split else ".")]
     first = next_workout(session, turn.trainee.id, result.start)
     if first is not None:
-        when = "today" if first.scheduled_date == today else f"on {day_label(first.scheduled_date)}"
+        days_ahead = (first.scheduled_date - today).days
+        when = {0: "today", 1: "tomorrow"}.get(days_ahead, f"on {day_label(first.scheduled_date)}")
         parts.append(f"First up: {SESSION_LABELS[first.session_type]} {when}.")
     if picked:
         other = " ".join(WEEKDAYS[day % 7] for day in days)  # each a day later: other days, as many
