@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session, selectinload
 from coach.models import FitnessPlan, Microcycle, OutboundMessage, Trainee, TraineeMovementRule, Workout
 from coach.models.enums import PlanStatus, WorkoutStatus
 from coach.movements.library import EQUIPMENT, load_library
+from coach.training.changes import current_plan
 from coach.training.generator import generate_plan
 from coach.training.persist import save_plan
 from coach.training.profile import profile_from_records
@@ -40,12 +41,8 @@ def first_day(session: Session, trainee: Trainee, now: datetime) -> date:
     today's workout, in hand or finished, stays as it was (`_carry_over`). Never before the current plan's
     own start: a trainee who signed up tonight was told their first workout comes tomorrow."""
     day = _first_free_day(session, trainee, now)
-    planned = session.scalar(
-        sa.select(FitnessPlan.start_date).where(
-            FitnessPlan.trainee_id == trainee.id, FitnessPlan.status != PlanStatus.COMPLETED
-        )
-    )
-    return max(day, planned) if planned is not None else day  # not before the plan the trainee agreed to
+    plan = current_plan(session, trainee.id)
+    return max(day, plan.start_date) if plan is not None else day  # not before the plan they agreed to
 
 
 def _first_free_day(session: Session, trainee: Trainee, now: datetime) -> date:
