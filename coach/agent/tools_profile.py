@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session, selectinload
 from coach.agent.tools_common import WEEKDAY_NAMES, Outcome, ToolError
 from coach.agent.tools_schema import RegeneratePlan, SetSchedule, UpdateProfile
 from coach.agent.turn import Turn
+from coach.agent.workout_days import next_workout
 from coach.models import FitnessPlan, Microcycle, Workout, WorkoutExercise
 from coach.models.enums import PlanStatus, WorkoutStatus
 from coach.training import replan
@@ -125,7 +126,7 @@ def set_schedule(session: Session, turn: Turn, args: SetSchedule) -> Outcome:
             start = replan.first_day(session, trainee, turn.local_now)
             result = replan.change_training_days(session, trainee.id, days, start=start)
             payload["plan_rebuilt_from"] = result.start.isoformat()
-            payload["first_workout"] = _first_workout(session, result)
+            payload["first_workout"] = _first_workout(session, trainee.id, result.start)
     return Outcome(payload, changed=True)
 
 
@@ -136,23 +137,17 @@ def regenerate_plan(session: Session, turn: Turn, args: RegeneratePlan) -> Outco
     payload = {
         "plan_rebuilt_from": result.start.isoformat(),
         "weeks": result.weeks,
-        "first_workout": _first_workout(session, result),
+        "first_workout": _first_workout(session, turn.trainee.id, result.start),
     }
     return Outcome(payload, changed=True)
 
 
-def _first_workout(session: Session, result: replan.Replanned) -> dict[str, Any] | None:
-    """The rebuilt plan's first session (not the day before's, kept in it as it was)."""
-    row = session.execute(
-        sa.select(Workout.scheduled_date, Workout.session_type)
-        .join(Microcycle, Microcycle.id == Workout.microcycle_id)
-        .where(Microcycle.plan_id == result.plan_id, Workout.scheduled_date >= result.start)
-        .order_by(Workout.scheduled_date, Workout.id)
-        .limit(1)
-    ).one_or_none()
-    if row is None:
+def _first_workout(session: Session, trainee_id: int, start: date) -> dict[str, Any] | None:
+    """The rebuilt plan's first session from its start (not the day before's, kept in it as it was)."""
+    first = next_workout(session, trainee_id, start)
+    if first is None:
         return None
-    return {"date": row.scheduled_date.isoformat(), "type": row.session_type.value}
+    return {"date": first.scheduled_date.isoformat(), "type": first.session_type.value}
 
 
 @cache
